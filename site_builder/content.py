@@ -1,0 +1,396 @@
+"""Read `content/` into the model: YAML fact files and Markdown summaries, keeping positions.
+
+YAML is composed into nodes first so that every value keeps its line and column, duplicate keys
+are caught (PyYAML's loader silently keeps the last one) and dates stay text (no datetimes).
+Parsing functions take text plus a path used only in messages; `load_content` does the reading.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from site_builder.errors import Problem
+from site_builder.model import (
+    Event,
+    Origin,
+    Player,
+    Record,
+    SiteConfig,
+    Source,
+    Summary,
+    SummaryMeta,
+    Update,
+)
+
+log = logging.getLogger(__name__)
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_TRUE_FALSE = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+               "FALSE": False}
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+Spots = dict[tuple[str | int, ...], tuple[int, int]]
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: plain data plus the position of every value and key."""
+
+    data: Any
+    values: Spots = field(default_factory=dict)
+    keys: Spots = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Loaded:
+    """What `load_content` read, and every problem it found on the way."""
+
+    config: SiteConfig | None = None
+    sources: list[Source] = field(default_factory=list)
+    players: list[Player] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+# --------------------------------------------------------------------------- YAML with positions
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
+    """Parse YAML text into data with positions; raise _YamlProblem on a syntax error."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + first_line) if mark else None
+        column = (mark.column + 1) if mark else None
+        what = error.problem or error.context or "invalid YAML"
+        opened = error.context_mark
+        if error.problem and error.context and opened is not None and opened is not mark:
+            what += f" ({error.context} on line {opened.line + first_line})"
+        raise _YamlProblem(
+            Problem(path, f"YAML syntax error: {what}", line, column,
+                    "check the indentation and quoting here; text containing ': ' or "
+                    "starting with a quote or [ { * & ! | > must be put in quotes")
+        ) from None
+    except yaml.YAMLError as error:
+        raise _YamlProblem(Problem(path, f"YAML error: {error}", first_line)) from None
+    document = Document(data=None)
+    if node is not None:
+        document.data = _construct(node, (), document, path, first_line - 1)
+    return document
+
+
+def _construct(node: yaml.Node, at: tuple[str | int, ...], document: Document, path: str,
+               offset: int) -> Any:
+    line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        line += 1  # a block scalar's text starts on the line after its indicator
+    document.values[at] = (line, column)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            key_column = key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _YamlProblem(Problem(path, "a key must be plain text", key_line,
+                                           key_column))
+            key = key_node.value
+            if key in result:
+                first_line, _ = document.keys[(*at, key)]
+                document.problems.append(Problem(
+                    path, f"duplicate key '{key}' (first written on line {first_line})",
+                    key_line, key_column,
+                    "YAML would silently keep only the last value: remove or merge one of them"))
+                continue  # keep the first value, report the second
+            document.keys[(*at, key)] = (key_line, key_column)
+            result[key] = _construct(value_node, (*at, key), document, path, offset)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*at, index), document, path, offset)
+                for index, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    value = node.value
+    tag = node.tag
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "int":
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == _TAG + "float":
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if tag == _TAG + "bool":
+        # Only true/false are booleans: YAML 1.1's yes/no/on/off stay text ("the Norway problem").
+        return _TRUE_FALSE.get(value, value)
+    return value  # str and timestamp: dates stay text and are parsed with their precision
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _problems_from_validation(error: ValidationError, model: type[BaseModel], path: str,
+                              document: Document, base: tuple[str | int, ...]
+                              ) -> list[Problem]:
+    problems = []
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        full = (*base, *loc)
+        kind = detail["type"]
+        context = detail.get("ctx") or {}
+        hint = context.get("hint")
+        name = ".".join(str(part) for part in loc) or "item"
+        if kind == "extra_forbidden":
+            line, column = _nearest(document.keys, full) or _nearest(document.values, full)
+            field_name = str(loc[-1])
+            known = sorted(_fields_at(model, loc[:-1]))
+            close = difflib.get_close_matches(field_name, known, n=1)
+            message = f"unknown field '{field_name}'"
+            hint = (f"did you mean '{close[0]}'?" if close else
+                    f"known fields here: {', '.join(known)}")
+        else:
+            line, column = _nearest(document.values, full)
+            message, default_hint = _describe(kind, name, detail)
+            hint = hint or default_hint
+        problems.append(Problem(path, message, line, column, hint))
+    return problems
+
+
+def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
+    given = detail.get("input")
+    if kind == "missing":
+        field_name = name.rsplit(".", 1)[-1]
+        return f"missing required field '{field_name}'", f"add '{field_name}: ...' to this item"
+    if kind in ("string_type", "str_type"):
+        return (f"'{name}' should be text, not {_kind_of(given)}",
+                "put the value in quotes if it looks like a number or a date")
+    if kind == "list_type":
+        return (f"'{name}' should be a list, not {_kind_of(given)}",
+                f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"'{name}' should be a mapping of fields, not {_kind_of(given)}", None
+    if kind == "literal_error":
+        expected = detail.get("ctx", {}).get("expected", "")
+        return f"'{name}' must be one of {expected}, not {given!r}", None
+    if kind in ("bool_type", "bool_parsing"):
+        return f"'{name}' must be true or false, not {given!r}", None
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"'{name}' must be a whole number, not {given!r}", None
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty", "write the text, or remove the field"
+    message = str(detail["msg"])
+    return f"'{name}': {message}", None
+
+
+def _kind_of(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list",
+             dict: "a mapping", type(None): "empty"}
+    return names.get(type(value), f"{value!r}")
+
+
+def _nearest(spots: Spots, at: tuple[str | int, ...]) -> tuple[int, int]:
+    while at:
+        if at in spots:
+            return spots[at]
+        at = at[:-1]
+    return spots.get((), (1, 1))
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
+    """The field names a nested model accepts at `loc` (for "did you mean" hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if info is None:
+            break
+        current = _inner_model(info.annotation)
+    fields = getattr(current, "model_fields", {})
+    return {name for name in fields if name != "origin"}
+
+
+def _inner_model(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        inner = _inner_model_args(candidate)
+        if inner is not None:
+            return inner
+    return annotation
+
+
+def _inner_model_args(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
+    line, column = _nearest(document.values, at)
+    size = len(at)
+    spots = {key[size:]: spot for key, spot in document.values.items() if key[:size] == at}
+    return Origin(path=path, line=line, column=column, spots=spots)
+
+
+def build_record(model: type[RecordT], data: Any, path: str, document: Document,
+                 at: tuple[str | int, ...], problems: list[Problem]) -> RecordT | None:
+    """Validate one mapping into a record; on failure add located problems and return None."""
+    line, column = _nearest(document.values, at)
+    if not isinstance(data, dict):
+        problems.append(Problem(path, f"expected a mapping of fields, found {_kind_of(data)}",
+                                line, column, "each item starts with '- id: ...'"))
+        return None
+    if "origin" in data:
+        key_line, key_column = document.keys.get((*at, "origin"), (line, column))
+        problems.append(Problem(path, "unknown field 'origin'", key_line, key_column,
+                                "remove it: the position of an item is recorded automatically"))
+        return None
+    try:
+        return model.model_validate({**data, "origin": _origin(path, document, at)})
+    except ValidationError as error:
+        problems.extend(_problems_from_validation(error, model, path, document, at))
+        return None
+
+
+def parse_fact_list(model: type[RecordT], text: str, path: str,
+                    problems: list[Problem]) -> list[RecordT]:
+    """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
+    try:
+        document = parse_yaml(text, path)
+    except _YamlProblem as error:
+        problems.append(error.problem)
+        return []
+    problems.extend(document.problems)
+    if document.data is None:
+        return []
+    if not isinstance(document.data, list):
+        problems.append(Problem(path, f"expected a list of items, found {_kind_of(document.data)}",
+                                1, 1, "start each item with '- id: ...'"))
+        return []
+    records = []
+    for index, item in enumerate(document.data):
+        record = build_record(model, item, path, document, (index,), problems)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | None:
+    """Parse site.yaml into a SiteConfig, collecting problems."""
+    try:
+        document = parse_yaml(text, path)
+    except _YamlProblem as error:
+        problems.append(error.problem)
+        return None
+    problems.extend(document.problems)
+    return build_record(SiteConfig, document.data or {}, path, document, (), problems)
+
+
+def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | None:
+    """Parse a Markdown summary with YAML front matter between two `---` lines."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(path, "missing front matter", 1, 1,
+                                "start the file with a line '---', then title, slug and "
+                                "description, then another '---'"))
+        return None
+    closing = next((n for n in range(1, len(lines)) if lines[n].strip() == "---"), None)
+    if closing is None:
+        problems.append(Problem(path, "front matter is not closed", 1, 1,
+                                "did you forget the closing '---' line after the fields?"))
+        return None
+    front = "".join(lines[1:closing])
+    try:
+        document = parse_yaml(front, path, first_line=2)
+    except _YamlProblem as error:
+        problems.append(error.problem)
+        return None
+    problems.extend(document.problems)
+    meta = build_record(SummaryMeta, document.data or {}, path, document, (), problems)
+    if meta is None:
+        return None
+    return Summary(meta=meta, markdown="".join(lines[closing + 1:]), path=path,
+                   body_line=closing + 2)
+
+
+# --------------------------------------------------------------------------- the content folder
+
+FACT_FILES: tuple[tuple[str, type[Record], bool], ...] = (
+    ("facts/sources.yaml", Source, True),
+    ("facts/players.yaml", Player, True),
+    ("facts/events.yaml", Event, True),
+    ("facts/updates.yaml", Update, False),
+)
+
+
+def load_content(content_dir: Path) -> Loaded:
+    """Read every file of a content folder into records; problems are collected, not raised."""
+    loaded = Loaded()
+    problems = loaded.problems
+    config_path = content_dir / "site.yaml"
+    text = _read(config_path, problems, required=True)
+    if text is not None:
+        loaded.config = parse_config(text, str(config_path), problems)
+    for relative, model, required in FACT_FILES:
+        path = content_dir / relative
+        text = _read(path, problems, required)
+        if text is None:
+            continue
+        records: Sequence[Record] = parse_fact_list(model, text, str(path), problems)
+        target = {Source: loaded.sources, Player: loaded.players, Event: loaded.events,
+                  Update: loaded.updates}[model]
+        target.extend(records)  # type: ignore[arg-type]
+    summary_dir = content_dir / "summaries"
+    for path in sorted(summary_dir.glob("*.md")):
+        text = _read(path, problems, required=True)
+        if text is not None:
+            summary = parse_summary(text, str(path), problems)
+            if summary is not None:
+                loaded.summaries.append(summary)
+    loaded.summaries.sort(key=lambda s: (s.meta.order, s.slug))
+    log.debug("loaded %d sources, %d players, %d events, %d summaries", len(loaded.sources),
+              len(loaded.players), len(loaded.events), len(loaded.summaries))
+    return loaded
+
+
+def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            problems.append(Problem(str(path), "file not found", None, None,
+                                    "create it (see docs/content-model.md), or point --content "
+                                    "at the right folder"))
+        return None
+    except UnicodeDecodeError as error:
+        problems.append(Problem(str(path), f"not valid UTF-8 text ({error.reason} at byte "
+                                           f"{error.start})", None, None,
+                                "save the file as UTF-8"))
+        return None

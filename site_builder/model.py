@@ -1,0 +1,243 @@
+"""The explainer's content as plain, validated data: sources, players, events, summaries.
+
+No IO happens here: no YAML, no Markdown, no Jinja. Field-level rules (types, required fields,
+unknown fields, URL-safe ids, real dates) live on the models; rules that span files (references,
+duplicates) live in `validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic.functional_validators import AfterValidator, PlainValidator
+from pydantic_core import PydanticCustomError
+
+from site_builder.dates import DateSyntaxError, FuzzyDate, parse_date
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was written: its file, its position, and the positions of its fields."""
+
+    path: str
+    line: int
+    column: int
+    spots: Mapping[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, *keys: str | int) -> tuple[int, int]:
+        """Line and column of a field inside the item (the nearest known enclosing position)."""
+        path = tuple(keys)
+        while path:
+            if path in self.spots:
+                return self.spots[path]
+            path = path[:-1]
+        return (self.line, self.column)
+
+
+UNKNOWN_ORIGIN = Origin(path="<unknown>", line=1, column=1)
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "my-id"
+        raise PydanticCustomError(
+            "slug",
+            "'{value}' is not a URL-safe id",
+            {"value": value, "hint": f"use lowercase letters, digits and hyphens, e.g. "
+             f"{suggestion!r}"},
+        )
+    return value
+
+
+def _to_date(value: Any) -> FuzzyDate:
+    if isinstance(value, FuzzyDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads a bare year as a number
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "date_type", "a date must be text such as 2025-07-19, not {kind}",
+            {"kind": type(value).__name__},
+        )
+    try:
+        return parse_date(value)
+    except DateSyntaxError as error:
+        raise PydanticCustomError("date", str(error), {"hint": error.hint}) from None
+
+
+Id = Annotated[StrictStr, AfterValidator(_check_slug)]
+Date = Annotated[FuzzyDate, PlainValidator(_to_date)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    """Base for content records: strict, immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    origin: Origin = Field(default=UNKNOWN_ORIGIN, exclude=True, repr=False)
+
+
+class Evidence(Record):
+    """What a fact rests on: a verbatim quote from a source, a note on a context source, or both."""
+
+    source: Id
+    quote: Text | None = None
+    note: Text | None = None
+    said_by: Id | None = None
+
+    @model_validator(mode="after")
+    def _quote_or_note(self) -> Evidence:
+        if self.quote is None and self.note is None:
+            raise PydanticCustomError(
+                "evidence_empty",
+                "evidence needs a 'quote' (verbatim from the source) or a 'note'",
+                {"hint": "add quote: \"...\" copied character for character from the source"},
+            )
+        return self
+
+
+class Source(Record):
+    """A source of facts: the report itself, or background added as context."""
+
+    id: Id
+    title: Text
+    kind: Literal["report", "context"]
+    published: Date | None = None
+    publisher: Text | None = None
+    url: Text | None = None
+    note: Text | None = None
+
+
+class Player(Record):
+    """Someone or something that acts in the story."""
+
+    id: Id
+    name: Text
+    role: Text
+    kind: Literal["person", "organisation", "government", "place"] = "person"
+    side: Id | None = None
+    affiliation: Text | None = None
+    summary: Text | None = None
+    bio: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Event(Record):
+    """Something that happened, is happening, or is proposed, on a date of known precision."""
+
+    id: Id
+    date: Date
+    title: Text
+    players: list[Id]
+    when: Text | None = None
+    date_source: Id | None = None
+    status: Literal["happened", "proposed", "ongoing"] = "happened"
+    key: bool = False
+    body: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Update(Record):
+    """One entry of the explainer's change log."""
+
+    date: Date
+    summary: Text
+
+
+class SummaryMeta(Record):
+    """A summary's front matter."""
+
+    title: Text
+    slug: Id
+    description: Text
+    order: int = 0
+
+
+class Summary(BaseModel):
+    """A Markdown summary page: its front matter and its Markdown body."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    meta: SummaryMeta
+    markdown: str
+    path: str
+    body_line: int  # the file line where the Markdown body starts
+
+    @property
+    def slug(self) -> str:
+        """The summary's URL slug."""
+        return self.meta.slug
+
+
+class Publisher(Record):
+    """Who publishes the explainer."""
+
+    name: Text
+    url: Text | None = None
+
+
+class Side(Record):
+    """A group the players page lists players under."""
+
+    id: Id
+    label: Text
+
+
+BUILTIN_PAGES = ("home", "timeline", "players", "sources")
+
+
+class SiteConfig(Record):
+    """The explainer's settings, from site.yaml."""
+
+    title: Text
+    description: Text
+    language: Text = "en"
+    base_url: Text = "/"
+    as_of: Date
+    publisher: Publisher
+    home: Id
+    sides: list[Side] = Field(default_factory=list)
+    nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the explainer holds, loaded and validated, with lookups by id."""
+
+    config: SiteConfig
+    sources: tuple[Source, ...]
+    players: tuple[Player, ...]
+    events: tuple[Event, ...]
+    summaries: tuple[Summary, ...]
+    updates: tuple[Update, ...] = ()
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return _index(self.sources)[source_id]
+
+    def player(self, player_id: str) -> Player:
+        """The player with this id."""
+        return _index(self.players)[player_id]
+
+    def summary(self, slug: str) -> Summary:
+        """The summary with this slug."""
+        return next(s for s in self.summaries if s.slug == slug)
+
+    def events_in_order(self) -> list[Event]:
+        """Events by date (earliest possible day, then latest), ties kept in file order."""
+        return sorted(self.events, key=lambda event: event.date.sort_key())
+
+    def events_of(self, player_id: str) -> list[Event]:
+        """Events a player appears in, in date order (back-links computed from the events)."""
+        return [event for event in self.events_in_order() if player_id in event.players]
+
+
+def _index(records: tuple[Any, ...]) -> dict[str, Any]:
+    return {record.id: record for record in records}

@@ -1,0 +1,443 @@
+"""Render the site in memory: one Jinja environment, one view builder per page kind.
+
+Templates get views (plain, display-ready data), never the model. Jinja runs with StrictUndefined
+and autoescaping, so a typo in a template is an error that names the template and line.
+`render_site` returns {site path: html}; nothing is written here.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from site_builder.dates import FuzzyDate, month_key, month_label, month_machine, range_parts
+from site_builder.errors import ContentError, Problem
+from site_builder.markup import MarkdownRenderer
+from site_builder.model import Event, Evidence, Player, Site, Source
+from site_builder.urls import (
+    BUILTIN_PATHS,
+    HOME,
+    NOT_FOUND,
+    PLAYERS,
+    SOURCES,
+    TIMELINE,
+    UrlBuilder,
+    event_path,
+    player_path,
+    source_path,
+    summary_path,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_LABELS = {"happened": "Happened", "proposed": "Proposed, not yet happened",
+                 "ongoing": "Ongoing"}
+
+
+def theme_dir() -> Path:
+    """The default theme shipped inside the package (templates/ and static/)."""
+    return Path(str(resources.files("site_builder") / "theme"))
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """One `<time>` element: its machine value and its text."""
+
+    machine: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DateView:
+    """A date ready to print: one `<time>`, or two joined by a separator for a range."""
+
+    parts: tuple[DatePart, ...]
+    separator: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Evidence as the reader sees it: the quote, who said it, the source, context or not."""
+
+    quote: str | None
+    note: str | None
+    said_by: Link | None
+    source: Link
+    is_context: bool
+    used_in: Link | None = None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An event on the timeline, the home page or a player page."""
+
+    id: str
+    url: str
+    title: str
+    date: DateView
+    when: str | None
+    date_context: Link | None  # set when the resolved date rests on a context source
+    status: str
+    status_label: str
+    key: bool
+    players: tuple[Link, ...]
+    body_html: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """Timeline events sharing a month."""
+
+    label: str
+    machine: str
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """A player on the players index or their own page."""
+
+    id: str
+    url: str
+    name: str
+    role: str
+    kind: str
+    side: str | None
+    affiliation: str | None
+    summary: str | None
+    bio_html: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class SideGroup:
+    """Players of one side."""
+
+    label: str
+    players: tuple[PlayerView, ...]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A source and every place its evidence is used."""
+
+    id: str
+    anchor: str
+    title: str
+    kind: str
+    publisher: str | None
+    url: str | None
+    published: DateView | None
+    note: str | None
+    uses: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the main navigation."""
+
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to render: where it goes, which template, what it says about itself."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- view builders
+
+
+def date_view(date: FuzzyDate) -> DateView:
+    """Display form of a date: never more precise than the data."""
+    if date.end is None:
+        return DateView((DatePart(date.start.machine(), date.start.text()),), "", date.text())
+    start_text, separator, end_text = range_parts(date.start, date.end)
+    return DateView((DatePart(date.start.machine(), start_text),
+                     DatePart(date.end.machine(), end_text)), separator, date.text())
+
+
+class ViewBuilder:
+    """Turns the model into views, with URLs from one UrlBuilder and Markdown from one renderer."""
+
+    def __init__(self, site: Site, urls: UrlBuilder) -> None:
+        self.site = site
+        self.urls = urls
+        self.markdown = MarkdownRenderer(self.resolve_link)
+        self._sources = {source.id: source for source in site.sources}
+        self._players = {player.id: player for player in site.players}
+
+    def resolve_link(self, scheme: str, name: str) -> str | None:
+        """URL for an identity link (`player:zelensky`), or None if it names nothing."""
+        if scheme == "page":
+            if name in BUILTIN_PATHS:
+                return self.urls.url(BUILTIN_PATHS[name])
+            if name == self.site.config.home:
+                return self.urls.url(HOME)
+            return self.urls.url(summary_path(name))
+        path_of: dict[str, Callable[[str], str]] = {
+            "event": event_path, "player": player_path, "source": source_path}
+        return self.urls.url(path_of[scheme](name))
+
+    def source_link(self, source: Source) -> Link:
+        """Link to a source's entry on the sources page."""
+        return Link(source.title, self.urls.url(source_path(source.id)))
+
+    def player_link(self, player_id: str) -> Link:
+        """Link to a player's page."""
+        return Link(self._players[player_id].name, self.urls.url(player_path(player_id)))
+
+    def citation(self, evidence: Evidence, used_in: Link | None = None) -> Citation:
+        """A piece of evidence as a citation."""
+        source = self._sources[evidence.source]
+        said_by = self.player_link(evidence.said_by) if evidence.said_by else None
+        return Citation(quote=evidence.quote, note=evidence.note, said_by=said_by,
+                        source=self.source_link(source), is_context=source.kind == "context",
+                        used_in=used_in)
+
+    def event(self, event: Event) -> EventView:
+        """An event's view."""
+        date_context = None
+        if event.date_source is not None:
+            date_source = self._sources[event.date_source]
+            if date_source.kind == "context":
+                date_context = self.source_link(date_source)
+        return EventView(
+            id=event.id, url=self.urls.url(event_path(event.id)), title=event.title,
+            date=date_view(event.date), when=event.when, date_context=date_context,
+            status=event.status, status_label=STATUS_LABELS[event.status], key=event.key,
+            players=tuple(self.player_link(pid) for pid in event.players),
+            body_html=self.markdown.render(event.body) if event.body else "",
+            citations=tuple(self.citation(item) for item in event.evidence),
+        )
+
+    def player(self, player: Player) -> PlayerView:
+        """A player's view."""
+        side_labels = {side.id: side.label for side in self.site.config.sides}
+        return PlayerView(
+            id=player.id, url=self.urls.url(player_path(player.id)), name=player.name,
+            role=player.role, kind=player.kind,
+            side=side_labels.get(player.side) if player.side else None,
+            affiliation=player.affiliation, summary=player.summary,
+            bio_html=self.markdown.render(player.bio) if player.bio else "",
+            citations=tuple(self.citation(item) for item in player.evidence),
+        )
+
+    def timeline(self, events: list[EventView] | None = None) -> list[MonthGroup]:
+        """Events in date order, grouped by month."""
+        groups: dict[tuple[int, int], list[EventView]] = {}
+        for event in self.site.events_in_order():
+            groups.setdefault(month_key(event.date), []).append(self.event(event))
+        return [MonthGroup(month_label(key), month_machine(key), tuple(views))
+                for key, views in groups.items()]
+
+    def side_groups(self) -> list[SideGroup]:
+        """Players grouped by side, in site.yaml's order; players with no side come last."""
+        groups = []
+        for side in self.site.config.sides:
+            members = [self.player(p) for p in self.site.players if p.side == side.id]
+            if members:
+                groups.append(SideGroup(side.label, tuple(members)))
+        others = [self.player(p) for p in self.site.players if p.side is None]
+        if others:
+            groups.append(SideGroup("Others", tuple(others)))
+        return groups
+
+    def quotes_by(self, player_id: str) -> list[Citation]:
+        """Every quote attributed to a player, with where it is used."""
+        found = []
+        for event in self.site.events_in_order():
+            used_in = Link(event.title, self.urls.url(event_path(event.id)))
+            found += [self.citation(item, used_in) for item in event.evidence
+                      if item.said_by == player_id and item.quote]
+        return _unique_quotes(found)
+
+    def sources(self) -> list[SourceView]:
+        """Every source with each quote or note that cites it and where it is used."""
+        uses: dict[str, list[Citation]] = {source.id: [] for source in self.site.sources}
+        for event in self.site.events_in_order():
+            used_in = Link(event.title, self.urls.url(event_path(event.id)))
+            for item in event.evidence:
+                uses[item.source].append(self.citation(item, used_in))
+        for player in self.site.players:
+            used_in = Link(player.name, self.urls.url(player_path(player.id)))
+            for item in player.evidence:
+                uses[item.source].append(self.citation(item, used_in))
+        return [SourceView(
+            id=source.id, anchor=f"source-{source.id}", title=source.title, kind=source.kind,
+            publisher=source.publisher, url=source.url,
+            published=date_view(source.published) if source.published else None,
+            note=source.note, uses=tuple(uses[source.id]),
+        ) for source in self.site.sources]
+
+
+def _unique_quotes(citations: list[Citation]) -> list[Citation]:
+    seen: set[str] = set()
+    unique = []
+    for citation in citations:
+        if citation.quote not in seen:
+            seen.add(citation.quote or "")
+            unique.append(citation)
+    return unique
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order (so output is deterministic)."""
+    config = site.config
+    home = site.summary(config.home)
+    timeline = views.timeline()
+    all_events = [event for group in timeline for event in group.events]
+    yield PageSpec(HOME, "home.html", config.title, config.description, {
+        "overview_html": views.markdown.render(home.markdown),
+        "overview_title": home.meta.title,
+        "key_events": [event for event in all_events if event.key],
+        "open_events": [event for event in all_events if event.status != "happened"],
+        "event_count": len(all_events),
+        "player_count": len(site.players),
+        "source_count": len(site.sources),
+    })
+    yield PageSpec(TIMELINE, "timeline.html", "Timeline",
+                   f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
+                   {"groups": timeline})
+    yield PageSpec(PLAYERS, "players.html", "Key players",
+                   "Who is who in the story, grouped by side.", {"groups": views.side_groups()})
+    for player in site.players:
+        view = views.player(player)
+        yield PageSpec(player_path(player.id), "player.html", player.name,
+                       player.summary or f"{player.name}: {player.role}.", {
+                           "player": view,
+                           "quotes": views.quotes_by(player.id),
+                           "events": [views.event(event) for event in site.events_of(player.id)],
+                       })
+    yield PageSpec(SOURCES, "sources.html", "Sources",
+                   "Every source of the explainer and every quote taken from it.",
+                   {"sources": views.sources()})
+    for summary in site.summaries:
+        if summary.slug == config.home:
+            continue
+        yield PageSpec(summary_path(summary.slug), "summary.html", summary.meta.title,
+                       summary.meta.description,
+                       {"body_html": views.markdown.render(summary.markdown)})
+    yield PageSpec(NOT_FOUND, "404.html", "Page not found",
+                   "There is no page at this address.", {})
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """The Jinja environment: user folders first, then the package theme; strict and escaping."""
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.FileSystemLoader(str(folder)) for folder in template_dirs if folder.is_dir()
+    ]
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment
+
+
+def template_dirs(user_templates: Path | None) -> list[Path]:
+    """Where templates are looked up, first match winning: the user's folder, then the theme."""
+    folders = [user_templates] if user_templates is not None else []
+    return [*folders, theme_dir() / "templates"]
+
+
+def render_site(site: Site, user_templates: Path | None = None,
+                base_url: str | None = None) -> dict[str, str]:
+    """Render every page to HTML in memory; raise ContentError listing every template problem."""
+    urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
+    views = ViewBuilder(site, urls)
+    environment = make_environment(template_dirs(user_templates))
+    environment.globals["url"] = urls.url
+    nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
+    nav_labels = {"home": "Overview", "timeline": "Timeline", "players": "Key players",
+                  "sources": "Sources", **{s.slug: s.meta.title for s in site.summaries}}
+    config = site.config
+    pages: dict[str, str] = {}
+    problems: list[Problem] = []
+    for spec in page_specs(site, views):
+        nav = [NavItem(nav_labels[entry],
+                       urls.url(HOME if entry == config.home else nav_targets[entry]),
+                       (HOME if entry == config.home else nav_targets[entry]) == spec.path)
+               for entry in config.nav]
+        context = {
+            **spec.context,
+            "site": {
+                "title": config.title, "description": config.description,
+                "language": config.language, "as_of": date_view(config.as_of),
+                "publisher": config.publisher, "nav": nav,
+                "home_url": urls.url(HOME), "sources_url": urls.url(SOURCES),
+                "stylesheet": urls.url("static/style.css"),
+            },
+            "page": {
+                "path": spec.path, "title": spec.title, "description": spec.description,
+                "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
+                "is_home": spec.path == HOME,
+            },
+        }
+        try:
+            pages[spec.path] = environment.get_template(spec.template).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(Problem(error.filename or spec.template, error.message or str(error),
+                                    error.lineno, None, "fix the template syntax here"))
+        except jinja2.TemplateNotFound as error:
+            problems.append(Problem(spec.template, f"template not found: {error.name}", None,
+                                    None, "add the template to your templates folder"))
+        except jinja2.TemplateError as error:
+            path, line = _template_position(error, spec.template)
+            problems.append(Problem(path, f"template error: {error}", line, None,
+                                    f"while rendering {spec.path or '/'}; check the names used "
+                                    "here against the page's context"))
+    if problems:
+        raise ContentError(_unique(problems))
+    return pages
+
+
+def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in an error's traceback (Jinja rewrites frames)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return frame.filename, frame.lineno
+    return fallback, None
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    unique = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            unique.append(problem)
+    return unique

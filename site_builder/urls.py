@@ -1,0 +1,79 @@
+"""Where every page lives, and the one helper that turns a site path into a URL.
+
+Site paths are relative to the site root and end in "/" for pretty URLs ("timeline/",
+"players/zelensky/"); "" is the home page. Templates never join paths by hand: they call `url()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+HOME = ""
+TIMELINE = "timeline/"
+PLAYERS = "players/"
+SOURCES = "sources/"
+NOT_FOUND = "404.html"
+
+BUILTIN_PATHS = {"home": HOME, "timeline": TIMELINE, "players": PLAYERS, "sources": SOURCES}
+LINK_SCHEMES = ("event", "player", "source", "page")
+RESERVED_SLUGS = frozenset({"timeline", "players", "sources", "static", "404", "index"})
+
+
+def player_path(player_id: str) -> str:
+    """Site path of a player's page."""
+    return f"players/{player_id}/"
+
+
+def summary_path(slug: str) -> str:
+    """Site path of a summary page."""
+    return f"{slug}/"
+
+
+def event_path(event_id: str) -> str:
+    """Site path (with fragment) of an event on the timeline."""
+    return f"{TIMELINE}#{event_id}"
+
+
+def source_path(source_id: str) -> str:
+    """Site path (with fragment) of a source on the sources page."""
+    return f"{SOURCES}#source-{source_id}"
+
+
+def output_file(site_path: str) -> str:
+    """The file a site path is written to: "timeline/" -> "timeline/index.html"."""
+    if site_path == "" or site_path.endswith("/"):
+        return site_path + "index.html"
+    return site_path
+
+
+@dataclass(frozen=True)
+class UrlBuilder:
+    """Builds every URL of the site under its base URL (a path like "/repo/" or a full URL)."""
+
+    base_url: str = "/"
+
+    @property
+    def base_path(self) -> str:
+        """The path prefix the site is served under, always starting and ending with "/"."""
+        path = urlsplit(self.base_url).path or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def is_absolute(self) -> bool:
+        """True when the base URL names a scheme and host, so absolute URLs can be made."""
+        parts = urlsplit(self.base_url)
+        return bool(parts.scheme and parts.netloc)
+
+    def url(self, site_path: str) -> str:
+        """Root-relative URL of a site path, under the base path."""
+        return self.base_path + site_path.lstrip("/")
+
+    def absolute(self, site_path: str) -> str:
+        """Absolute URL (scheme and host) when the base URL has them, else root-relative."""
+        if not self.is_absolute:
+            return self.url(site_path)
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{self.url(site_path)}"

@@ -1,0 +1,201 @@
+"""Checks that span files: unique ids, references, Markdown links by identity, quotes.
+
+Every check returns problems instead of raising, so one run shows the author every mistake.
+Field-level checks (types, dates, unknown fields) already ran when the content was loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from site_builder.errors import Problem
+from site_builder.model import BUILTIN_PAGES, Evidence, Origin, Site
+from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS
+
+# Inline links [text](target "title") and reference definitions [label]: target
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
+_REFERENCE_LINK = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class MarkdownText:
+    """A piece of Markdown and where its first line is, for locating links inside it."""
+
+    text: str
+    path: str
+    line: int
+    column: int
+
+
+def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> list[Problem]:
+    """Run every cross-file check; return the problems found (empty when all is well)."""
+    problems: list[Problem] = []
+    problems += _duplicate_ids(site)
+    problems += _references(site)
+    problems += _summary_slugs(site)
+    problems += _config_references(site)
+    for markdown in markdown_texts(site):
+        problems += check_links(markdown, site)
+    if source_texts:
+        problems += check_quotes(site, source_texts)
+    return problems
+
+
+def _duplicate_ids(site: Site) -> Iterator[Problem]:
+    for kind, records in (("source", site.sources), ("player", site.players),
+                          ("event", site.events)):
+        seen: dict[str, Origin] = {}
+        for record in records:
+            first = seen.get(record.id)
+            if first is None:
+                seen[record.id] = record.origin
+                continue
+            line, column = record.origin.at("id")
+            yield Problem(record.origin.path, f"duplicate {kind} id '{record.id}'", line, column,
+                          f"already used at {first.path}:{first.at('id')[0]}; ids must be "
+                          "unique: rename one")
+
+
+def _unknown(kind: str, value: str, known: Iterable[str], origin: Origin,
+             *where: str | int) -> Problem:
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else (
+        f"known {kind} ids: {', '.join(known)}" if known else f"there are no {kind}s yet")
+    line, column = origin.at(*where)
+    return Problem(origin.path, f"unknown {kind} '{value}'", line, column, hint)
+
+
+def _evidence_problems(evidence: list[Evidence], origin: Origin, sources: set[str],
+                       players: set[str]) -> Iterator[Problem]:
+    for index, item in enumerate(evidence):
+        if item.source not in sources:
+            yield _unknown("source", item.source, sources, origin, "evidence", index, "source")
+        if item.said_by is not None and item.said_by not in players:
+            yield _unknown("player", item.said_by, players, origin, "evidence", index, "said_by")
+
+
+def _references(site: Site) -> Iterator[Problem]:
+    sources = {source.id for source in site.sources}
+    players = {player.id for player in site.players}
+    sides = {side.id for side in site.config.sides}
+    for event in site.events:
+        for index, player_id in enumerate(event.players):
+            if player_id not in players:
+                yield _unknown("player", player_id, players, event.origin, "players", index)
+        if event.date_source is not None and event.date_source not in sources:
+            yield _unknown("source", event.date_source, sources, event.origin, "date_source")
+        yield from _evidence_problems(event.evidence, event.origin, sources, players)
+    for player in site.players:
+        if player.side is not None and player.side not in sides:
+            line, column = player.origin.at("side")
+            hint = (f"add it to 'sides' in site.yaml, or use one of: {', '.join(sorted(sides))}"
+                    if sides else "declare the sides in site.yaml under 'sides:'")
+            yield Problem(player.origin.path, f"unknown side '{player.side}'", line, column, hint)
+        yield from _evidence_problems(player.evidence, player.origin, sources, players)
+
+
+def _summary_slugs(site: Site) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for summary in site.summaries:
+        origin = summary.meta.origin
+        line, column = origin.at("slug")
+        if summary.slug in RESERVED_SLUGS:
+            yield Problem(summary.path, f"slug '{summary.slug}' is reserved for a built-in page",
+                          line, column, "choose another slug")
+        if summary.slug in seen:
+            yield Problem(summary.path, f"duplicate summary slug '{summary.slug}'", line, column,
+                          f"already used by {seen[summary.slug]}; slugs must be unique")
+        seen.setdefault(summary.slug, summary.path)
+
+
+def _config_references(site: Site) -> Iterator[Problem]:
+    config = site.config
+    slugs = {summary.slug for summary in site.summaries}
+    if config.home not in slugs:
+        yield _unknown("summary", config.home, slugs, config.origin, "home")
+    for index, entry in enumerate(config.nav):
+        if entry not in slugs and entry not in BUILTIN_PAGES:
+            yield _unknown("page", entry, slugs | set(BUILTIN_PAGES), config.origin, "nav", index)
+    seen: set[str] = set()
+    for index, side in enumerate(config.sides):
+        if side.id in seen:
+            line, column = config.origin.at("sides", index, "id")
+            yield Problem(config.origin.path, f"duplicate side id '{side.id}'", line, column,
+                          "each side is listed once")
+        seen.add(side.id)
+
+
+def markdown_texts(site: Site) -> Iterator[MarkdownText]:
+    """Every piece of Markdown in the site, with its position."""
+    for summary in site.summaries:
+        yield MarkdownText(summary.markdown, summary.path, summary.body_line, 1)
+    for event in site.events:
+        if event.body:
+            line, column = event.origin.at("body")
+            yield MarkdownText(event.body, event.origin.path, line, column)
+    for player in site.players:
+        if player.bio:
+            line, column = player.origin.at("bio")
+            yield MarkdownText(player.bio, player.origin.path, line, column)
+
+
+def link_targets(site: Site) -> dict[str, set[str]]:
+    """The ids each identity-link scheme can name."""
+    return {
+        "event": {event.id for event in site.events},
+        "player": {player.id for player in site.players},
+        "source": {source.id for source in site.sources},
+        "page": {summary.slug for summary in site.summaries} | set(BUILTIN_PAGES),
+    }
+
+
+def check_links(markdown: MarkdownText, site: Site) -> Iterator[Problem]:
+    """Report identity links (event:ID, player:ID, ...) whose target does not exist."""
+    targets = link_targets(site)
+    for match in (*_INLINE_LINK.finditer(markdown.text),
+                  *_REFERENCE_LINK.finditer(markdown.text)):
+        target = match.group(1)
+        scheme, colon, name = target.partition(":")
+        if not colon or scheme not in LINK_SCHEMES:
+            continue
+        if name not in targets[scheme]:
+            before = markdown.text[: match.start(1)]
+            line = markdown.line + before.count("\n")
+            column = markdown.column + len(before) - (before.rfind("\n") + 1)
+            close = difflib.get_close_matches(name, sorted(targets[scheme]), n=1)
+            hint = (f"did you mean '{scheme}:{close[0]}'?" if close
+                    else f"link to one of the {scheme} ids that exist")
+            yield Problem(markdown.path, f"broken link '{target}': no {scheme} '{name}'", line,
+                          column, hint)
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace so line-wrapped quotes still match their source."""
+    return " ".join(text.split())
+
+
+def check_quotes(site: Site, source_texts: Mapping[str, str]) -> list[Problem]:
+    """Report quotes that do not occur verbatim in the text of the source they cite."""
+    known = {source.id for source in site.sources}
+    problems = [Problem("--source-text", f"unknown source '{source_id}'", None, None,
+                        f"known source ids: {', '.join(sorted(known))}")
+                for source_id in source_texts if source_id not in known]
+    haystacks = {key: normalise_space(text) for key, text in source_texts.items()}
+    for record in (*site.events, *site.players):
+        for index, item in enumerate(record.evidence):
+            haystack = haystacks.get(item.source)
+            if haystack is None or item.quote is None:
+                continue
+            if normalise_space(item.quote) not in haystack:
+                line, column = record.origin.at("evidence", index, "quote")
+                problems.append(Problem(
+                    record.origin.path,
+                    f"quote not found verbatim in source '{item.source}': {item.quote[:60]!r}",
+                    line, column,
+                    "copy the words character for character, including typographic quotes "
+                    "(“ ” ’) and dashes (– —)"))
+    return problems
