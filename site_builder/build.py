@@ -45,9 +45,14 @@ def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> S
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
-    site = Site(config=loaded.config, sources=tuple(loaded.sources),
-                players=tuple(loaded.players), events=tuple(loaded.events),
-                summaries=tuple(loaded.summaries), updates=tuple(loaded.updates))
+    site = Site(
+        config=loaded.config,
+        sources=tuple(loaded.sources),
+        players=tuple(loaded.players),
+        events=tuple(loaded.events),
+        summaries=tuple(loaded.summaries),
+        updates=tuple(loaded.updates),
+    )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.
     problems += validate_site(site, source_texts)

@@ -23,14 +23,23 @@ Command = Callable[[argparse.Namespace], int]
 
 def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", type=Path, default=Path("content"),
-                        help="content folder (default: ./content)")
-    common.add_argument("--templates", type=Path, default=Path("templates"),
-                        help="template override folder (default: ./templates)")
-    common.add_argument("--out", type=Path, default=Path("_site"),
-                        help="output folder (default: ./_site)")
-    common.add_argument("--base-url", default=None,
-                        help="URL or path the site is served under, overriding site.yaml")
+    common.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: ./content)"
+    )
+    common.add_argument(
+        "--templates",
+        type=Path,
+        default=Path("templates"),
+        help="template override folder (default: ./templates)",
+    )
+    common.add_argument(
+        "--out", type=Path, default=Path("_site"), help="output folder (default: ./_site)"
+    )
+    common.add_argument(
+        "--base-url",
+        default=None,
+        help="URL or path the site is served under, overriding site.yaml",
+    )
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     return common
@@ -40,35 +49,45 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     common = _common_options()
     parser = argparse.ArgumentParser(
-        prog="site-builder",
-        description="Build, check and publish a news explainer microsite.")
+        prog="site-builder", description="Build, check and publish a news explainer microsite."
+    )
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", parents=[common], help="render the whole site")
     build.set_defaults(run=run_build)
-    check = commands.add_parser("check", parents=[common],
-                                help="run every validation and write nothing")
-    check.add_argument("--source-text", action="append", default=[], metavar="SOURCE_ID=PATH",
-                       help="check that quotes citing SOURCE_ID occur verbatim in PATH "
-                            "(repeatable)")
+    check = commands.add_parser(
+        "check", parents=[common], help="run every validation and write nothing"
+    )
+    check.add_argument(
+        "--source-text",
+        action="append",
+        default=[],
+        metavar="SOURCE_ID=PATH",
+        help="check that quotes citing SOURCE_ID occur verbatim in PATH (repeatable)",
+    )
     check.set_defaults(run=run_check)
     return parser
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
     if not args.content.is_dir():
-        raise UsageError(f"content folder not found: {args.content}\n"
-                         "    hint: run from the explainer's folder, or pass --content PATH")
-    return BuildOptions(content=args.content, templates=args.templates, out=args.out,
-                        base_url=args.base_url)
+        raise UsageError(
+            f"content folder not found: {args.content}\n"
+            "    hint: run from the explainer's folder, or pass --content PATH"
+        )
+    return BuildOptions(
+        content=args.content, templates=args.templates, out=args.out, base_url=args.base_url
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:
     """`site-builder build`."""
     result = build_site(_options(args))
     if not args.quiet:
-        print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "
-              f"into {result.out}")
+        print(
+            f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "
+            f"into {result.out}"
+        )
     return 0
 
 
@@ -90,11 +109,17 @@ def run_check(args: argparse.Namespace) -> int:
     texts = _source_texts(args.source_text)
     site = check_site(_options(args), texts)
     if not args.quiet:
-        quotes = sum(1 for record in (*site.events, *site.players) for item in record.evidence
-                     if item.quote and item.source in texts)
+        quotes = sum(
+            1
+            for record in site.cited_records()
+            for item in record.evidence
+            if item.quote is not None and item.source in texts
+        )
         checked = f"; {quotes} quotes found verbatim in their source" if texts else ""
-        print(f"No problems: {len(site.events)} events, {len(site.players)} players, "
-              f"{len(site.sources)} sources, {len(site.summaries)} summaries{checked}")
+        print(
+            f"No problems: {len(site.events)} events, {len(site.players)} players, "
+            f"{len(site.sources)} sources, {len(site.summaries)} summaries{checked}"
+        )
     return 0
 
 
@@ -102,16 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `site-builder` command; returns the exit status."""
     parser = make_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     run: Command = args.run
     try:
         return run(args)
     except SiteError as error:
         if args.debug:
             raise
-        print(f"error: {error}" if not hasattr(error, "problems") else str(error),
-              file=sys.stderr)
+        print(f"error: {error}" if not hasattr(error, "problems") else str(error), file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,8 +33,14 @@ log = logging.getLogger(__name__)
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_TRUE_FALSE = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
-               "FALSE": False}
+_TRUE_FALSE = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
 
 RecordT = TypeVar("RecordT", bound=Record)
 
@@ -87,9 +92,14 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
         if error.problem and error.context and opened is not None and opened is not mark:
             what += f" ({error.context} on line {opened.line + first_line})"
         raise _YamlProblem(
-            Problem(path, f"YAML syntax error: {what}", line, column,
-                    "check the indentation and quoting here; text containing ': ' or "
-                    "starting with a quote or [ { * & ! | > must be put in quotes")
+            Problem(
+                path,
+                f"YAML syntax error: {what}",
+                line,
+                column,
+                "check the indentation and quoting here; text containing ': ' or "
+                "starting with a quote or [ { * & ! | > must be put in quotes",
+            )
         ) from None
     except yaml.YAMLError as error:
         raise _YamlProblem(Problem(path, f"YAML error: {error}", first_line)) from None
@@ -99,8 +109,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     return document
 
 
-def _construct(node: yaml.Node, at: tuple[str | int, ...], document: Document, path: str,
-               offset: int) -> Any:
+def _construct(
+    node: yaml.Node, at: tuple[str | int, ...], document: Document, path: str, offset: int
+) -> Any:
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         line += 1  # a block scalar's text starts on the line after its indicator
@@ -111,22 +122,28 @@ def _construct(node: yaml.Node, at: tuple[str | int, ...], document: Document, p
             key_line = key_node.start_mark.line + 1 + offset
             key_column = key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _YamlProblem(Problem(path, "a key must be plain text", key_line,
-                                           key_column))
+                raise _YamlProblem(Problem(path, "a key must be plain text", key_line, key_column))
             key = key_node.value
             if key in result:
                 first_line, _ = document.keys[(*at, key)]
-                document.problems.append(Problem(
-                    path, f"duplicate key '{key}' (first written on line {first_line})",
-                    key_line, key_column,
-                    "YAML would silently keep only the last value: remove or merge one of them"))
+                document.problems.append(
+                    Problem(
+                        path,
+                        f"duplicate key '{key}' (first written on line {first_line})",
+                        key_line,
+                        key_column,
+                        "YAML would silently keep only the last value: remove or merge one of them",
+                    )
+                )
                 continue  # keep the first value, report the second
             document.keys[(*at, key)] = (key_line, key_column)
             result[key] = _construct(value_node, (*at, key), document, path, offset)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*at, index), document, path, offset)
-                for index, item in enumerate(node.value)]
+        return [
+            _construct(item, (*at, index), document, path, offset)
+            for index, item in enumerate(node.value)
+        ]
     return _scalar(node)
 
 
@@ -154,9 +171,13 @@ def _scalar(node: yaml.Node) -> Any:
 # --------------------------------------------------------------------------- records
 
 
-def _problems_from_validation(error: ValidationError, model: type[BaseModel], path: str,
-                              document: Document, base: tuple[str | int, ...]
-                              ) -> list[Problem]:
+def _problems_from_validation(
+    error: ValidationError,
+    model: type[BaseModel],
+    path: str,
+    document: Document,
+    base: tuple[str | int, ...],
+) -> list[Problem]:
     problems = []
     for detail in error.errors():
         loc = tuple(detail["loc"])
@@ -171,8 +192,9 @@ def _problems_from_validation(error: ValidationError, model: type[BaseModel], pa
             known = sorted(_fields_at(model, loc[:-1]))
             close = difflib.get_close_matches(field_name, known, n=1)
             message = f"unknown field '{field_name}'"
-            hint = (f"did you mean '{close[0]}'?" if close else
-                    f"known fields here: {', '.join(known)}")
+            hint = (
+                f"did you mean '{close[0]}'?" if close else f"known fields here: {', '.join(known)}"
+            )
         else:
             line, column = _nearest(document.values, full)
             message, default_hint = _describe(kind, name, detail)
@@ -187,11 +209,15 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
         field_name = name.rsplit(".", 1)[-1]
         return f"missing required field '{field_name}'", f"add '{field_name}: ...' to this item"
     if kind in ("string_type", "str_type"):
-        return (f"'{name}' should be text, not {_kind_of(given)}",
-                "put the value in quotes if it looks like a number or a date")
+        return (
+            f"'{name}' should be text, not {_kind_of(given)}",
+            "put the value in quotes if it looks like a number or a date",
+        )
     if kind == "list_type":
-        return (f"'{name}' should be a list, not {_kind_of(given)}",
-                f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]")
+        return (
+            f"'{name}' should be a list, not {_kind_of(given)}",
+            f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]",
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"'{name}' should be a mapping of fields, not {_kind_of(given)}", None
     if kind == "literal_error":
@@ -208,8 +234,14 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
 
 
 def _kind_of(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", list: "a list",
-             dict: "a mapping", type(None): "empty"}
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "empty",
+    }
     return names.get(type(value), f"{value!r}")
 
 
@@ -259,18 +291,38 @@ def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
     return Origin(path=path, line=line, column=column, spots=spots)
 
 
-def build_record(model: type[RecordT], data: Any, path: str, document: Document,
-                 at: tuple[str | int, ...], problems: list[Problem]) -> RecordT | None:
+def build_record(
+    model: type[RecordT],
+    data: Any,
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+    problems: list[Problem],
+) -> RecordT | None:
     """Validate one mapping into a record; on failure add located problems and return None."""
     line, column = _nearest(document.values, at)
     if not isinstance(data, dict):
-        problems.append(Problem(path, f"expected a mapping of fields, found {_kind_of(data)}",
-                                line, column, "each item starts with '- id: ...'"))
+        problems.append(
+            Problem(
+                path,
+                f"expected a mapping of fields, found {_kind_of(data)}",
+                line,
+                column,
+                "each item starts with '- id: ...'",
+            )
+        )
         return None
     if "origin" in data:
         key_line, key_column = document.keys.get((*at, "origin"), (line, column))
-        problems.append(Problem(path, "unknown field 'origin'", key_line, key_column,
-                                "remove it: the position of an item is recorded automatically"))
+        problems.append(
+            Problem(
+                path,
+                "unknown field 'origin'",
+                key_line,
+                key_column,
+                "remove it: the position of an item is recorded automatically",
+            )
+        )
         return None
     try:
         return model.model_validate({**data, "origin": _origin(path, document, at)})
@@ -279,8 +331,9 @@ def build_record(model: type[RecordT], data: Any, path: str, document: Document,
         return None
 
 
-def parse_fact_list(model: type[RecordT], text: str, path: str,
-                    problems: list[Problem]) -> list[RecordT]:
+def parse_fact_list(
+    model: type[RecordT], text: str, path: str, problems: list[Problem]
+) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
         document = parse_yaml(text, path)
@@ -291,8 +344,15 @@ def parse_fact_list(model: type[RecordT], text: str, path: str,
     if document.data is None:
         return []
     if not isinstance(document.data, list):
-        problems.append(Problem(path, f"expected a list of items, found {_kind_of(document.data)}",
-                                1, 1, "start each item with '- id: ...'"))
+        problems.append(
+            Problem(
+                path,
+                f"expected a list of items, found {_kind_of(document.data)}",
+                1,
+                1,
+                "start each item with '- id: ...'",
+            )
+        )
         return []
     records = []
     for index, item in enumerate(document.data):
@@ -317,14 +377,28 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
     """Parse a Markdown summary with YAML front matter between two `---` lines."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        problems.append(Problem(path, "missing front matter", 1, 1,
-                                "start the file with a line '---', then title, slug and "
-                                "description, then another '---'"))
+        problems.append(
+            Problem(
+                path,
+                "missing front matter",
+                1,
+                1,
+                "start the file with a line '---', then title, slug and "
+                "description, then another '---'",
+            )
+        )
         return None
     closing = next((n for n in range(1, len(lines)) if lines[n].strip() == "---"), None)
     if closing is None:
-        problems.append(Problem(path, "front matter is not closed", 1, 1,
-                                "did you forget the closing '---' line after the fields?"))
+        problems.append(
+            Problem(
+                path,
+                "front matter is not closed",
+                1,
+                1,
+                "did you forget the closing '---' line after the fields?",
+            )
+        )
         return None
     front = "".join(lines[1:closing])
     try:
@@ -336,18 +410,24 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
     meta = build_record(SummaryMeta, document.data or {}, path, document, (), problems)
     if meta is None:
         return None
-    return Summary(meta=meta, markdown="".join(lines[closing + 1:]), path=path,
-                   body_line=closing + 2)
+    return Summary(
+        meta=meta, markdown="".join(lines[closing + 1 :]), path=path, body_line=closing + 2
+    )
 
 
 # --------------------------------------------------------------------------- the content folder
 
-FACT_FILES: tuple[tuple[str, type[Record], bool], ...] = (
-    ("facts/sources.yaml", Source, True),
-    ("facts/players.yaml", Player, True),
-    ("facts/events.yaml", Event, True),
-    ("facts/updates.yaml", Update, False),
-)
+SOURCES_FILE = "facts/sources.yaml"
+PLAYERS_FILE = "facts/players.yaml"
+EVENTS_FILE = "facts/events.yaml"
+UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
+
+
+def _load_facts(
+    path: Path, model: type[RecordT], problems: list[Problem], required: bool = True
+) -> list[RecordT]:
+    text = _read(path, problems, required)
+    return [] if text is None else parse_fact_list(model, text, str(path), problems)
 
 
 def load_content(content_dir: Path) -> Loaded:
@@ -358,15 +438,10 @@ def load_content(content_dir: Path) -> Loaded:
     text = _read(config_path, problems, required=True)
     if text is not None:
         loaded.config = parse_config(text, str(config_path), problems)
-    for relative, model, required in FACT_FILES:
-        path = content_dir / relative
-        text = _read(path, problems, required)
-        if text is None:
-            continue
-        records: Sequence[Record] = parse_fact_list(model, text, str(path), problems)
-        target = {Source: loaded.sources, Player: loaded.players, Event: loaded.events,
-                  Update: loaded.updates}[model]
-        target.extend(records)  # type: ignore[arg-type]
+    loaded.sources = _load_facts(content_dir / SOURCES_FILE, Source, problems)
+    loaded.players = _load_facts(content_dir / PLAYERS_FILE, Player, problems)
+    loaded.events = _load_facts(content_dir / EVENTS_FILE, Event, problems)
+    loaded.updates = _load_facts(content_dir / UPDATES_FILE, Update, problems, required=False)
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)
@@ -375,8 +450,13 @@ def load_content(content_dir: Path) -> Loaded:
             if summary is not None:
                 loaded.summaries.append(summary)
     loaded.summaries.sort(key=lambda s: (s.meta.order, s.slug))
-    log.debug("loaded %d sources, %d players, %d events, %d summaries", len(loaded.sources),
-              len(loaded.players), len(loaded.events), len(loaded.summaries))
+    log.debug(
+        "loaded %d sources, %d players, %d events, %d summaries",
+        len(loaded.sources),
+        len(loaded.players),
+        len(loaded.events),
+        len(loaded.summaries),
+    )
     return loaded
 
 
@@ -385,12 +465,24 @@ def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
-            problems.append(Problem(str(path), "file not found", None, None,
-                                    "create it (see docs/content-model.md), or point --content "
-                                    "at the right folder"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "file not found",
+                    None,
+                    None,
+                    "create it (see docs/content-model.md), or point --content at the right folder",
+                )
+            )
         return None
     except UnicodeDecodeError as error:
-        problems.append(Problem(str(path), f"not valid UTF-8 text ({error.reason} at byte "
-                                           f"{error.start})", None, None,
-                                "save the file as UTF-8"))
+        problems.append(
+            Problem(
+                str(path),
+                f"not valid UTF-8 text ({error.reason} at byte {error.start})",
+                None,
+                None,
+                "save the file as UTF-8",
+            )
+        )
         return None

@@ -44,7 +44,7 @@ class _IdentityLinkExtension(Extension):
         super().__init__()
         self.resolve = resolve
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # Markdown's API name
         md.treeprocessors.register(_IdentityLinks(md, self.resolve), "identity_links", 5)
 
 

@@ -49,8 +49,10 @@ def _check_slug(value: str) -> str:
         raise PydanticCustomError(
             "slug",
             "'{value}' is not a URL-safe id",
-            {"value": value, "hint": f"use lowercase letters, digits and hyphens, e.g. "
-             f"{suggestion!r}"},
+            {
+                "value": value,
+                "hint": f"use lowercase letters, digits and hyphens, e.g. {suggestion!r}",
+            },
         )
     return value
 
@@ -62,7 +64,8 @@ def _to_date(value: Any) -> FuzzyDate:
         value = str(value)  # YAML reads a bare year as a number
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "date_type", "a date must be text such as 2025-07-19, not {kind}",
+            "date_type",
+            "a date must be text such as 2025-07-19, not {kind}",
             {"kind": type(value).__name__},
         )
     try:
@@ -98,7 +101,7 @@ class Evidence(Record):
             raise PydanticCustomError(
                 "evidence_empty",
                 "evidence needs a 'quote' (verbatim from the source) or a 'note'",
-                {"hint": "add quote: \"...\" copied character for character from the source"},
+                {"hint": 'add quote: "..." copied character for character from the source'},
             )
         return self
 
@@ -220,11 +223,11 @@ class Site:
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""
-        return _index(self.sources)[source_id]
+        return next(source for source in self.sources if source.id == source_id)
 
     def player(self, player_id: str) -> Player:
         """The player with this id."""
-        return _index(self.players)[player_id]
+        return next(player for player in self.players if player.id == player_id)
 
     def summary(self, slug: str) -> Summary:
         """The summary with this slug."""
@@ -238,6 +241,6 @@ class Site:
         """Events a player appears in, in date order (back-links computed from the events)."""
         return [event for event in self.events_in_order() if player_id in event.players]
 
-
-def _index(records: tuple[Any, ...]) -> dict[str, Any]:
-    return {record.id: record for record in records}
+    def cited_records(self) -> list[Event | Player]:
+        """Every record that carries evidence: events, then players."""
+        return [*self.events, *self.players]

@@ -84,7 +84,8 @@ def _refuse_dangerous_target(out_dir: Path, protected: Iterable[Path]) -> None:
         if out_dir == folder or out_dir in folder.parents:
             raise OutputError(
                 f"refusing to replace {out_dir}: it contains {folder}; use --out with a "
-                "separate folder such as _site")
+                "separate folder such as _site"
+            )
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

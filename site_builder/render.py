@@ -37,8 +37,11 @@ from site_builder.urls import (
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {"happened": "Happened", "proposed": "Proposed, not yet happened",
-                 "ongoing": "Ongoing"}
+STATUS_LABELS = {
+    "happened": "Happened",
+    "proposed": "Proposed, not yet happened",
+    "ongoing": "Ongoing",
+}
 
 
 def theme_dir() -> Path:
@@ -180,8 +183,11 @@ def date_view(date: FuzzyDate) -> DateView:
     if date.end is None:
         return DateView((DatePart(date.start.machine(), date.start.text()),), "", date.text())
     start_text, separator, end_text = range_parts(date.start, date.end)
-    return DateView((DatePart(date.start.machine(), start_text),
-                     DatePart(date.end.machine(), end_text)), separator, date.text())
+    return DateView(
+        (DatePart(date.start.machine(), start_text), DatePart(date.end.machine(), end_text)),
+        separator,
+        date.text(),
+    )
 
 
 class ViewBuilder:
@@ -203,7 +209,10 @@ class ViewBuilder:
                 return self.urls.url(HOME)
             return self.urls.url(summary_path(name))
         path_of: dict[str, Callable[[str], str]] = {
-            "event": event_path, "player": player_path, "source": source_path}
+            "event": event_path,
+            "player": player_path,
+            "source": source_path,
+        }
         return self.urls.url(path_of[scheme](name))
 
     def source_link(self, source: Source) -> Link:
@@ -218,9 +227,14 @@ class ViewBuilder:
         """A piece of evidence as a citation."""
         source = self._sources[evidence.source]
         said_by = self.player_link(evidence.said_by) if evidence.said_by else None
-        return Citation(quote=evidence.quote, note=evidence.note, said_by=said_by,
-                        source=self.source_link(source), is_context=source.kind == "context",
-                        used_in=used_in)
+        return Citation(
+            quote=evidence.quote,
+            note=evidence.note,
+            said_by=said_by,
+            source=self.source_link(source),
+            is_context=source.kind == "context",
+            used_in=used_in,
+        )
 
     def event(self, event: Event) -> EventView:
         """An event's view."""
@@ -230,9 +244,15 @@ class ViewBuilder:
             if date_source.kind == "context":
                 date_context = self.source_link(date_source)
         return EventView(
-            id=event.id, url=self.urls.url(event_path(event.id)), title=event.title,
-            date=date_view(event.date), when=event.when, date_context=date_context,
-            status=event.status, status_label=STATUS_LABELS[event.status], key=event.key,
+            id=event.id,
+            url=self.urls.url(event_path(event.id)),
+            title=event.title,
+            date=date_view(event.date),
+            when=event.when,
+            date_context=date_context,
+            status=event.status,
+            status_label=STATUS_LABELS[event.status],
+            key=event.key,
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
@@ -242,10 +262,14 @@ class ViewBuilder:
         """A player's view."""
         side_labels = {side.id: side.label for side in self.site.config.sides}
         return PlayerView(
-            id=player.id, url=self.urls.url(player_path(player.id)), name=player.name,
-            role=player.role, kind=player.kind,
+            id=player.id,
+            url=self.urls.url(player_path(player.id)),
+            name=player.name,
+            role=player.role,
+            kind=player.kind,
             side=side_labels.get(player.side) if player.side else None,
-            affiliation=player.affiliation, summary=player.summary,
+            affiliation=player.affiliation,
+            summary=player.summary,
             bio_html=self.markdown.render(player.bio) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
         )
@@ -255,8 +279,10 @@ class ViewBuilder:
         groups: dict[tuple[int, int], list[EventView]] = {}
         for event in self.site.events_in_order():
             groups.setdefault(month_key(event.date), []).append(self.event(event))
-        return [MonthGroup(month_label(key), month_machine(key), tuple(views))
-                for key, views in groups.items()]
+        return [
+            MonthGroup(month_label(key), month_machine(key), tuple(views))
+            for key, views in groups.items()
+        ]
 
     def side_groups(self) -> list[SideGroup]:
         """Players grouped by side, in site.yaml's order; players with no side come last."""
@@ -275,8 +301,11 @@ class ViewBuilder:
         found = []
         for event in self.site.events_in_order():
             used_in = Link(event.title, self.urls.url(event_path(event.id)))
-            found += [self.citation(item, used_in) for item in event.evidence
-                      if item.said_by == player_id and item.quote]
+            found += [
+                self.citation(item, used_in)
+                for item in event.evidence
+                if item.said_by == player_id and item.quote
+            ]
         return _unique_quotes(found)
 
     def sources(self) -> list[SourceView]:
@@ -290,12 +319,20 @@ class ViewBuilder:
             used_in = Link(player.name, self.urls.url(player_path(player.id)))
             for item in player.evidence:
                 uses[item.source].append(self.citation(item, used_in))
-        return [SourceView(
-            id=source.id, anchor=f"source-{source.id}", title=source.title, kind=source.kind,
-            publisher=source.publisher, url=source.url,
-            published=date_view(source.published) if source.published else None,
-            note=source.note, uses=tuple(uses[source.id]),
-        ) for source in self.site.sources]
+        return [
+            SourceView(
+                id=source.id,
+                anchor=f"source-{source.id}",
+                title=source.title,
+                kind=source.kind,
+                publisher=source.publisher,
+                url=source.url,
+                published=date_view(source.published) if source.published else None,
+                note=source.note,
+                uses=tuple(uses[source.id]),
+            )
+            for source in self.site.sources
+        ]
 
 
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:
@@ -317,39 +354,66 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     home = site.summary(config.home)
     timeline = views.timeline()
     all_events = [event for group in timeline for event in group.events]
-    yield PageSpec(HOME, "home.html", config.title, config.description, {
-        "overview_html": views.markdown.render(home.markdown),
-        "overview_title": home.meta.title,
-        "key_events": [event for event in all_events if event.key],
-        "open_events": [event for event in all_events if event.status != "happened"],
-        "event_count": len(all_events),
-        "player_count": len(site.players),
-        "source_count": len(site.sources),
-    })
-    yield PageSpec(TIMELINE, "timeline.html", "Timeline",
-                   f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
-                   {"groups": timeline})
-    yield PageSpec(PLAYERS, "players.html", "Key players",
-                   "Who is who in the story, grouped by side.", {"groups": views.side_groups()})
+    yield PageSpec(
+        HOME,
+        "home.html",
+        config.title,
+        config.description,
+        {
+            "overview_html": views.markdown.render(home.markdown),
+            "overview_title": home.meta.title,
+            "key_events": [event for event in all_events if event.key],
+            "open_events": [event for event in all_events if event.status != "happened"],
+            "event_count": len(all_events),
+            "player_count": len(site.players),
+            "source_count": len(site.sources),
+        },
+    )
+    yield PageSpec(
+        TIMELINE,
+        "timeline.html",
+        "Timeline",
+        f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
+        {"groups": timeline},
+    )
+    yield PageSpec(
+        PLAYERS,
+        "players.html",
+        "Key players",
+        "Who is who in the story, grouped by side.",
+        {"groups": views.side_groups()},
+    )
     for player in site.players:
         view = views.player(player)
-        yield PageSpec(player_path(player.id), "player.html", player.name,
-                       player.summary or f"{player.name}: {player.role}.", {
-                           "player": view,
-                           "quotes": views.quotes_by(player.id),
-                           "events": [views.event(event) for event in site.events_of(player.id)],
-                       })
-    yield PageSpec(SOURCES, "sources.html", "Sources",
-                   "Every source of the explainer and every quote taken from it.",
-                   {"sources": views.sources()})
+        yield PageSpec(
+            player_path(player.id),
+            "player.html",
+            player.name,
+            player.summary or f"{player.name}: {player.role}.",
+            {
+                "player": view,
+                "quotes": views.quotes_by(player.id),
+                "events": [views.event(event) for event in site.events_of(player.id)],
+            },
+        )
+    yield PageSpec(
+        SOURCES,
+        "sources.html",
+        "Sources",
+        "Every source of the explainer and every quote taken from it.",
+        {"sources": views.sources()},
+    )
     for summary in site.summaries:
         if summary.slug == config.home:
             continue
-        yield PageSpec(summary_path(summary.slug), "summary.html", summary.meta.title,
-                       summary.meta.description,
-                       {"body_html": views.markdown.render(summary.markdown)})
-    yield PageSpec(NOT_FOUND, "404.html", "Page not found",
-                   "There is no page at this address.", {})
+        yield PageSpec(
+            summary_path(summary.slug),
+            "summary.html",
+            summary.meta.title,
+            summary.meta.description,
+            {"body_html": views.markdown.render(summary.markdown)},
+        )
+    yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.", {})
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
@@ -374,35 +438,51 @@ def template_dirs(user_templates: Path | None) -> list[Path]:
     return [*folders, theme_dir() / "templates"]
 
 
-def render_site(site: Site, user_templates: Path | None = None,
-                base_url: str | None = None) -> dict[str, str]:
+def render_site(
+    site: Site, user_templates: Path | None = None, base_url: str | None = None
+) -> dict[str, str]:
     """Render every page to HTML in memory; raise ContentError listing every template problem."""
     urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
     views = ViewBuilder(site, urls)
     environment = make_environment(template_dirs(user_templates))
     environment.globals["url"] = urls.url
     nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
-    nav_labels = {"home": "Overview", "timeline": "Timeline", "players": "Key players",
-                  "sources": "Sources", **{s.slug: s.meta.title for s in site.summaries}}
+    nav_labels = {
+        "home": "Overview",
+        "timeline": "Timeline",
+        "players": "Key players",
+        "sources": "Sources",
+        **{s.slug: s.meta.title for s in site.summaries},
+    }
     config = site.config
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     for spec in page_specs(site, views):
-        nav = [NavItem(nav_labels[entry],
-                       urls.url(HOME if entry == config.home else nav_targets[entry]),
-                       (HOME if entry == config.home else nav_targets[entry]) == spec.path)
-               for entry in config.nav]
+        nav = [
+            NavItem(
+                nav_labels[entry],
+                urls.url(HOME if entry == config.home else nav_targets[entry]),
+                (HOME if entry == config.home else nav_targets[entry]) == spec.path,
+            )
+            for entry in config.nav
+        ]
         context = {
             **spec.context,
             "site": {
-                "title": config.title, "description": config.description,
-                "language": config.language, "as_of": date_view(config.as_of),
-                "publisher": config.publisher, "nav": nav,
-                "home_url": urls.url(HOME), "sources_url": urls.url(SOURCES),
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "as_of": date_view(config.as_of),
+                "publisher": config.publisher,
+                "nav": nav,
+                "home_url": urls.url(HOME),
+                "sources_url": urls.url(SOURCES),
                 "stylesheet": urls.url("static/style.css"),
             },
             "page": {
-                "path": spec.path, "title": spec.title, "description": spec.description,
+                "path": spec.path,
+                "title": spec.title,
+                "description": spec.description,
                 "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
                 "is_home": spec.path == HOME,
             },
@@ -410,16 +490,37 @@ def render_site(site: Site, user_templates: Path | None = None,
         try:
             pages[spec.path] = environment.get_template(spec.template).render(context)
         except jinja2.TemplateSyntaxError as error:
-            problems.append(Problem(error.filename or spec.template, error.message or str(error),
-                                    error.lineno, None, "fix the template syntax here"))
+            problems.append(
+                Problem(
+                    error.filename or spec.template,
+                    error.message or str(error),
+                    error.lineno,
+                    None,
+                    "fix the template syntax here",
+                )
+            )
         except jinja2.TemplateNotFound as error:
-            problems.append(Problem(spec.template, f"template not found: {error.name}", None,
-                                    None, "add the template to your templates folder"))
+            problems.append(
+                Problem(
+                    spec.template,
+                    f"template not found: {error.name}",
+                    None,
+                    None,
+                    "add the template to your templates folder",
+                )
+            )
         except jinja2.TemplateError as error:
             path, line = _template_position(error, spec.template)
-            problems.append(Problem(path, f"template error: {error}", line, None,
-                                    f"while rendering {spec.path or '/'}; check the names used "
-                                    "here against the page's context"))
+            problems.append(
+                Problem(
+                    path,
+                    f"template error: {error}",
+                    line,
+                    None,
+                    f"while rendering {spec.path or '/'}; check the names used "
+                    "here against the page's context",
+                )
+            )
     if problems:
         raise ContentError(_unique(problems))
     return pages

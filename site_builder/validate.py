@@ -45,8 +45,11 @@ def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> 
 
 
 def _duplicate_ids(site: Site) -> Iterator[Problem]:
-    for kind, records in (("source", site.sources), ("player", site.players),
-                          ("event", site.events)):
+    for kind, records in (
+        ("source", site.sources),
+        ("player", site.players),
+        ("event", site.events),
+    ):
         seen: dict[str, Origin] = {}
         for record in records:
             first = seen.get(record.id)
@@ -54,23 +57,32 @@ def _duplicate_ids(site: Site) -> Iterator[Problem]:
                 seen[record.id] = record.origin
                 continue
             line, column = record.origin.at("id")
-            yield Problem(record.origin.path, f"duplicate {kind} id '{record.id}'", line, column,
-                          f"already used at {first.path}:{first.at('id')[0]}; ids must be "
-                          "unique: rename one")
+            yield Problem(
+                record.origin.path,
+                f"duplicate {kind} id '{record.id}'",
+                line,
+                column,
+                f"already used at {first.path}:{first.at('id')[0]}; ids must be unique: rename one",
+            )
 
 
-def _unknown(kind: str, value: str, known: Iterable[str], origin: Origin,
-             *where: str | int) -> Problem:
+def _unknown(
+    kind: str, value: str, known: Iterable[str], origin: Origin, *where: str | int
+) -> Problem:
     known = sorted(known)
     close = difflib.get_close_matches(value, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else (
-        f"known {kind} ids: {', '.join(known)}" if known else f"there are no {kind}s yet")
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else (f"known {kind} ids: {', '.join(known)}" if known else f"there are no {kind}s yet")
+    )
     line, column = origin.at(*where)
     return Problem(origin.path, f"unknown {kind} '{value}'", line, column, hint)
 
 
-def _evidence_problems(evidence: list[Evidence], origin: Origin, sources: set[str],
-                       players: set[str]) -> Iterator[Problem]:
+def _evidence_problems(
+    evidence: list[Evidence], origin: Origin, sources: set[str], players: set[str]
+) -> Iterator[Problem]:
     for index, item in enumerate(evidence):
         if item.source not in sources:
             yield _unknown("source", item.source, sources, origin, "evidence", index, "source")
@@ -92,8 +104,11 @@ def _references(site: Site) -> Iterator[Problem]:
     for player in site.players:
         if player.side is not None and player.side not in sides:
             line, column = player.origin.at("side")
-            hint = (f"add it to 'sides' in site.yaml, or use one of: {', '.join(sorted(sides))}"
-                    if sides else "declare the sides in site.yaml under 'sides:'")
+            hint = (
+                f"add it to 'sides' in site.yaml, or use one of: {', '.join(sorted(sides))}"
+                if sides
+                else "declare the sides in site.yaml under 'sides:'"
+            )
             yield Problem(player.origin.path, f"unknown side '{player.side}'", line, column, hint)
         yield from _evidence_problems(player.evidence, player.origin, sources, players)
 
@@ -104,11 +119,21 @@ def _summary_slugs(site: Site) -> Iterator[Problem]:
         origin = summary.meta.origin
         line, column = origin.at("slug")
         if summary.slug in RESERVED_SLUGS:
-            yield Problem(summary.path, f"slug '{summary.slug}' is reserved for a built-in page",
-                          line, column, "choose another slug")
+            yield Problem(
+                summary.path,
+                f"slug '{summary.slug}' is reserved for a built-in page",
+                line,
+                column,
+                "choose another slug",
+            )
         if summary.slug in seen:
-            yield Problem(summary.path, f"duplicate summary slug '{summary.slug}'", line, column,
-                          f"already used by {seen[summary.slug]}; slugs must be unique")
+            yield Problem(
+                summary.path,
+                f"duplicate summary slug '{summary.slug}'",
+                line,
+                column,
+                f"already used by {seen[summary.slug]}; slugs must be unique",
+            )
         seen.setdefault(summary.slug, summary.path)
 
 
@@ -124,8 +149,13 @@ def _config_references(site: Site) -> Iterator[Problem]:
     for index, side in enumerate(config.sides):
         if side.id in seen:
             line, column = config.origin.at("sides", index, "id")
-            yield Problem(config.origin.path, f"duplicate side id '{side.id}'", line, column,
-                          "each side is listed once")
+            yield Problem(
+                config.origin.path,
+                f"duplicate side id '{side.id}'",
+                line,
+                column,
+                "each side is listed once",
+            )
         seen.add(side.id)
 
 
@@ -156,8 +186,7 @@ def link_targets(site: Site) -> dict[str, set[str]]:
 def check_links(markdown: MarkdownText, site: Site) -> Iterator[Problem]:
     """Report identity links (event:ID, player:ID, ...) whose target does not exist."""
     targets = link_targets(site)
-    for match in (*_INLINE_LINK.finditer(markdown.text),
-                  *_REFERENCE_LINK.finditer(markdown.text)):
+    for match in (*_INLINE_LINK.finditer(markdown.text), *_REFERENCE_LINK.finditer(markdown.text)):
         target = match.group(1)
         scheme, colon, name = target.partition(":")
         if not colon or scheme not in LINK_SCHEMES:
@@ -167,10 +196,14 @@ def check_links(markdown: MarkdownText, site: Site) -> Iterator[Problem]:
             line = markdown.line + before.count("\n")
             column = markdown.column + len(before) - (before.rfind("\n") + 1)
             close = difflib.get_close_matches(name, sorted(targets[scheme]), n=1)
-            hint = (f"did you mean '{scheme}:{close[0]}'?" if close
-                    else f"link to one of the {scheme} ids that exist")
-            yield Problem(markdown.path, f"broken link '{target}': no {scheme} '{name}'", line,
-                          column, hint)
+            hint = (
+                f"did you mean '{scheme}:{close[0]}'?"
+                if close
+                else f"link to one of the {scheme} ids that exist"
+            )
+            yield Problem(
+                markdown.path, f"broken link '{target}': no {scheme} '{name}'", line, column, hint
+            )
 
 
 def normalise_space(text: str) -> str:
@@ -181,21 +214,33 @@ def normalise_space(text: str) -> str:
 def check_quotes(site: Site, source_texts: Mapping[str, str]) -> list[Problem]:
     """Report quotes that do not occur verbatim in the text of the source they cite."""
     known = {source.id for source in site.sources}
-    problems = [Problem("--source-text", f"unknown source '{source_id}'", None, None,
-                        f"known source ids: {', '.join(sorted(known))}")
-                for source_id in source_texts if source_id not in known]
+    problems = [
+        Problem(
+            "--source-text",
+            f"unknown source '{source_id}'",
+            None,
+            None,
+            f"known source ids: {', '.join(sorted(known))}",
+        )
+        for source_id in source_texts
+        if source_id not in known
+    ]
     haystacks = {key: normalise_space(text) for key, text in source_texts.items()}
-    for record in (*site.events, *site.players):
+    for record in site.cited_records():
         for index, item in enumerate(record.evidence):
             haystack = haystacks.get(item.source)
             if haystack is None or item.quote is None:
                 continue
             if normalise_space(item.quote) not in haystack:
                 line, column = record.origin.at("evidence", index, "quote")
-                problems.append(Problem(
-                    record.origin.path,
-                    f"quote not found verbatim in source '{item.source}': {item.quote[:60]!r}",
-                    line, column,
-                    "copy the words character for character, including typographic quotes "
-                    "(“ ” ’) and dashes (– —)"))
+                problems.append(
+                    Problem(
+                        record.origin.path,
+                        f"quote not found verbatim in source '{item.source}': {item.quote[:60]!r}",
+                        line,
+                        column,
+                        "copy the words character for character, including typographic quotes "
+                        "(“ ” ’) and dashes (– —)",
+                    )
+                )
     return problems
