@@ -52,6 +52,7 @@ def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> S
         events=tuple(loaded.events),
         summaries=tuple(loaded.summaries),
         updates=tuple(loaded.updates),
+        unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
     )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,6 +69,10 @@ class Loaded:
     updates: list[Update] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Ids of items that failed to load, by kind: references to them are not reported again.
+    unusable_ids: dict[str, set[str]] = field(
+        default_factory=lambda: {"source": set(), "player": set(), "event": set()}
+    )
 
 
 class _YamlProblem(Exception):
@@ -222,7 +227,10 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
         return f"'{name}' should be a mapping of fields, not {_kind_of(given)}", None
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
-        return f"'{name}' must be one of {expected}, not {given!r}", None
+        choices = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(given), choices, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
+        return f"'{name}' must be one of {expected}, not {given!r}", hint
     if kind in ("bool_type", "bool_parsing"):
         return f"'{name}' must be true or false, not {given!r}", None
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -332,7 +340,11 @@ def build_record(
 
 
 def parse_fact_list(
-    model: type[RecordT], text: str, path: str, problems: list[Problem]
+    model: type[RecordT],
+    text: str,
+    path: str,
+    problems: list[Problem],
+    unusable_ids: set[str] | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
@@ -359,6 +371,10 @@ def parse_fact_list(
         record = build_record(model, item, path, document, (index,), problems)
         if record is not None:
             records.append(record)
+        elif (
+            unusable_ids is not None and isinstance(item, dict) and isinstance(item.get("id"), str)
+        ):
+            unusable_ids.add(item["id"])
     return records
 
 
@@ -407,11 +423,26 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
         problems.append(error.problem)
         return None
     problems.extend(document.problems)
-    meta = build_record(SummaryMeta, document.data or {}, path, document, (), problems)
+    data = document.data or {}
+    meta = build_record(SummaryMeta, data, path, document, (), problems)
     if meta is None:
-        return None
+        # The problems are recorded; keep a placeholder so links to and from this page are
+        # still checked in the same run instead of cascading into "unknown page" reports.
+        meta = _placeholder_meta(data, path, document)
     return Summary(
         meta=meta, markdown="".join(lines[closing + 1 :]), path=path, body_line=closing + 2
+    )
+
+
+def _placeholder_meta(data: Any, path: str, document: Document) -> SummaryMeta:
+    fields = data if isinstance(data, dict) else {}
+    slug = fields.get("slug")
+    return SummaryMeta.model_construct(
+        title=str(fields.get("title", "")),
+        slug=slug if isinstance(slug, str) else Path(path).stem,
+        description="",
+        order=0,
+        origin=_origin(path, document, ()),
     )
 
 
@@ -424,10 +455,16 @@ UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
 
 
 def _load_facts(
-    path: Path, model: type[RecordT], problems: list[Problem], required: bool = True
+    path: Path,
+    model: type[RecordT],
+    problems: list[Problem],
+    required: bool = True,
+    unusable_ids: set[str] | None = None,
 ) -> list[RecordT]:
     text = _read(path, problems, required)
-    return [] if text is None else parse_fact_list(model, text, str(path), problems)
+    if text is None:
+        return []
+    return parse_fact_list(model, text, str(path), problems, unusable_ids)
 
 
 def load_content(content_dir: Path) -> Loaded:
@@ -438,9 +475,16 @@ def load_content(content_dir: Path) -> Loaded:
     text = _read(config_path, problems, required=True)
     if text is not None:
         loaded.config = parse_config(text, str(config_path), problems)
-    loaded.sources = _load_facts(content_dir / SOURCES_FILE, Source, problems)
-    loaded.players = _load_facts(content_dir / PLAYERS_FILE, Player, problems)
-    loaded.events = _load_facts(content_dir / EVENTS_FILE, Event, problems)
+    unusable = loaded.unusable_ids
+    loaded.sources = _load_facts(
+        content_dir / SOURCES_FILE, Source, problems, unusable_ids=unusable["source"]
+    )
+    loaded.players = _load_facts(
+        content_dir / PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"]
+    )
+    loaded.events = _load_facts(
+        content_dir / EVENTS_FILE, Event, problems, unusable_ids=unusable["event"]
+    )
     loaded.updates = _load_facts(content_dir / UPDATES_FILE, Update, problems, required=False)
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):

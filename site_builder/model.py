@@ -220,6 +220,18 @@ class Site:
     events: tuple[Event, ...]
     summaries: tuple[Summary, ...]
     updates: tuple[Update, ...] = ()
+    # Ids of items that failed to load (already reported), by kind, so that references to
+    # them are not reported a second time as "unknown".
+    unusable_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def known_ids(self, kind: str) -> set[str]:
+        """Ids a reference of this kind ("event", "player", "source") may name."""
+        records: tuple[Source | Player | Event, ...] = {
+            "event": self.events,
+            "player": self.players,
+            "source": self.sources,
+        }[kind]
+        return {record.id for record in records} | set(self.unusable_ids.get(kind, ()))
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

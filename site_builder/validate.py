@@ -74,7 +74,11 @@ def _unknown(
     hint = (
         f"did you mean '{close[0]}'?"
         if close
-        else (f"known {kind} ids: {', '.join(known)}" if known else f"there are no {kind}s yet")
+        else (
+            f"known {kind} ids: {', '.join(known)}"
+            if known
+            else f"there is no {kind} to refer to yet"
+        )
     )
     line, column = origin.at(*where)
     return Problem(origin.path, f"unknown {kind} '{value}'", line, column, hint)
@@ -91,8 +95,8 @@ def _evidence_problems(
 
 
 def _references(site: Site) -> Iterator[Problem]:
-    sources = {source.id for source in site.sources}
-    players = {player.id for player in site.players}
+    sources = site.known_ids("source")
+    players = site.known_ids("player")
     sides = {side.id for side in site.config.sides}
     for event in site.events:
         for index, player_id in enumerate(event.players):
@@ -176,9 +180,9 @@ def markdown_texts(site: Site) -> Iterator[MarkdownText]:
 def link_targets(site: Site) -> dict[str, set[str]]:
     """The ids each identity-link scheme can name."""
     return {
-        "event": {event.id for event in site.events},
-        "player": {player.id for player in site.players},
-        "source": {source.id for source in site.sources},
+        "event": site.known_ids("event"),
+        "player": site.known_ids("player"),
+        "source": site.known_ids("source"),
         "page": {summary.slug for summary in site.summaries} | set(BUILTIN_PAGES),
     }
 
