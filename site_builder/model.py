@@ -226,12 +226,12 @@ class Site:
 
     def known_ids(self, kind: str) -> set[str]:
         """Ids a reference of this kind ("event", "player", "source") may name."""
-        records: tuple[Source | Player | Event, ...] = {
-            "event": self.events,
-            "player": self.players,
-            "source": self.sources,
+        ids = {
+            "event": {event.id for event in self.events},
+            "player": {player.id for player in self.players},
+            "source": {source.id for source in self.sources},
         }[kind]
-        return {record.id for record in records} | set(self.unusable_ids.get(kind, ()))
+        return ids | set(self.unusable_ids.get(kind, ()))
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""
