@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from site_builder.errors import Problem
 from site_builder.model import (
+    ANY_ID,
     Event,
     Origin,
     Player,
@@ -89,29 +90,44 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + first_line) if mark else None
-        column = (mark.column + 1) if mark else None
-        what = error.problem or error.context or "invalid YAML"
-        opened = error.context_mark
-        if error.problem and error.context and opened is not None and opened is not mark:
-            what += f" ({error.context} on line {opened.line + first_line})"
-        raise _YamlProblem(
-            Problem(
-                path,
-                f"YAML syntax error: {what}",
-                line,
-                column,
-                "check the indentation and quoting here; text containing ': ' or "
-                "starting with a quote or [ { * & ! | > must be put in quotes",
-            )
-        ) from None
+        raise _YamlProblem(_yaml_problem(error, path, first_line)) from None
     except yaml.YAMLError as error:
         raise _YamlProblem(Problem(path, f"YAML error: {error}", first_line)) from None
     document = Document(data=None)
     if node is not None:
         document.data = _construct(node, (), document, path, first_line - 1)
     return document
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+    opened = error.context_mark
+    if error.problem and "end of stream" in error.problem and opened is not None:
+        # An unclosed quote or bracket is detected at the end of the file; the author needs
+        # the place where it was opened.
+        return Problem(
+            path,
+            f"YAML syntax error: {_opened_what(error.context)} is never closed",
+            opened.line + first_line,
+            opened.column + 1,
+            "close the quote or bracket that starts here",
+        )
+    mark = error.problem_mark or opened
+    what = error.problem or error.context or "invalid YAML"
+    if error.problem and error.context and opened is not None and opened is not mark:
+        what += f" ({error.context} on line {opened.line + first_line})"
+    return Problem(
+        path,
+        f"YAML syntax error: {what}",
+        (mark.line + first_line) if mark else None,
+        (mark.column + 1) if mark else None,
+        "check the indentation and quoting here; text containing ': ' or "
+        "starting with a quote or [ { * & ! | > must be put in quotes",
+    )
+
+
+def _opened_what(context: str | None) -> str:
+    what = (context or "a value").removeprefix("while scanning ").removeprefix("while parsing ")
+    return what.replace("scalar", "value")
 
 
 def _construct(
@@ -351,6 +367,8 @@ def parse_fact_list(
         document = parse_yaml(text, path)
     except _YamlProblem as error:
         problems.append(error.problem)
+        if unusable_ids is not None:
+            unusable_ids.add(ANY_ID)  # nothing in the file is known: check no reference to it
         return []
     problems.extend(document.problems)
     if document.data is None:
@@ -403,7 +421,7 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
                 "description, then another '---'",
             )
         )
-        return None
+        return _placeholder(text, path, None, 1)
     closing = next((n for n in range(1, len(lines)) if lines[n].strip() == "---"), None)
     if closing is None:
         problems.append(
@@ -415,35 +433,39 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
                 "did you forget the closing '---' line after the fields?",
             )
         )
-        return None
+        return _placeholder("", path, None, 1)
     front = "".join(lines[1:closing])
     try:
         document = parse_yaml(front, path, first_line=2)
     except _YamlProblem as error:
         problems.append(error.problem)
-        return None
+        return _placeholder("".join(lines[closing + 1 :]), path, None, closing + 2)
     problems.extend(document.problems)
     data = document.data or {}
     meta = build_record(SummaryMeta, data, path, document, (), problems)
     if meta is None:
-        # The problems are recorded; keep a placeholder so links to and from this page are
-        # still checked in the same run instead of cascading into "unknown page" reports.
-        meta = _placeholder_meta(data, path, document)
+        return _placeholder("".join(lines[closing + 1 :]), path, data, closing + 2)
     return Summary(
         meta=meta, markdown="".join(lines[closing + 1 :]), path=path, body_line=closing + 2
     )
 
 
-def _placeholder_meta(data: Any, path: str, document: Document) -> SummaryMeta:
+def _placeholder(markdown: str, path: str, data: Any, body_line: int) -> Summary:
+    """A stand-in for a summary whose front matter failed (already reported).
+
+    Keeping it lets links to and from the page be checked in the same run instead of
+    cascading into "unknown page" reports; the build still fails on the recorded problem.
+    """
     fields = data if isinstance(data, dict) else {}
     slug = fields.get("slug")
-    return SummaryMeta.model_construct(
+    meta = SummaryMeta.model_construct(
         title=str(fields.get("title", "")),
         slug=slug if isinstance(slug, str) else Path(path).stem,
         description="",
         order=0,
-        origin=_origin(path, document, ()),
+        origin=Origin(path, 1, 1, {}),
     )
+    return Summary(meta=meta, markdown=markdown, path=path, body_line=body_line)
 
 
 # --------------------------------------------------------------------------- the content folder

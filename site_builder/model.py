@@ -21,6 +21,10 @@ from site_builder.dates import DateSyntaxError, FuzzyDate, parse_date
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+# Marks a kind whose whole fact file failed to parse: any id of that kind may exist.
+ANY_ID = "*"
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where an item was written: its file, its position, and the positions of its fields."""
@@ -224,6 +228,10 @@ class Site:
     # them are not reported a second time as "unknown".
     unusable_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
+    def accepts_any(self, kind: str) -> bool:
+        """True when the fact file of this kind could not be read, so no reference is checked."""
+        return ANY_ID in self.unusable_ids.get(kind, ())
+
     def known_ids(self, kind: str) -> set[str]:
         """Ids a reference of this kind ("event", "player", "source") may name."""
         ids = {
@@ -231,7 +239,7 @@ class Site:
             "player": {player.id for player in self.players},
             "source": {source.id for source in self.sources},
         }[kind]
-        return ids | set(self.unusable_ids.get(kind, ()))
+        return ids | (set(self.unusable_ids.get(kind, ())) - {ANY_ID})
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

@@ -94,9 +94,20 @@ def _evidence_problems(
             yield _unknown("player", item.said_by, players, origin, "evidence", index, "said_by")
 
 
+class _EveryId(set[str]):
+    """Stands for every id, for a kind whose fact file could not be read at all."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _ids(site: Site, kind: str) -> set[str]:
+    return _EveryId() if site.accepts_any(kind) else site.known_ids(kind)
+
+
 def _references(site: Site) -> Iterator[Problem]:
-    sources = site.known_ids("source")
-    players = site.known_ids("player")
+    sources = _ids(site, "source")
+    players = _ids(site, "player")
     sides = {side.id for side in site.config.sides}
     for event in site.events:
         for index, player_id in enumerate(event.players):
@@ -180,9 +191,9 @@ def markdown_texts(site: Site) -> Iterator[MarkdownText]:
 def link_targets(site: Site) -> dict[str, set[str]]:
     """The ids each identity-link scheme can name."""
     return {
-        "event": site.known_ids("event"),
-        "player": site.known_ids("player"),
-        "source": site.known_ids("source"),
+        "event": _ids(site, "event"),
+        "player": _ids(site, "player"),
+        "source": _ids(site, "source"),
         "page": {summary.slug for summary in site.summaries} | set(BUILTIN_PAGES),
     }
 

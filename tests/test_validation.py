@@ -1,0 +1,296 @@
+"""Every kind of content mistake is reported with its file, line, column, message and hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scratch import load, problems_of, write_site
+
+from site_builder.build import BuildOptions, check_site
+from site_builder.errors import ContentError, Problem
+
+EVENT = """\
+- id: first-meeting
+  date: {date}
+  title: "First meeting"
+  players: [alice]
+  evidence:
+    - source: report
+      quote: "they met"
+"""
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_the_minimal_site_is_valid(tmp_path: Path) -> None:
+    site = load(tmp_path)
+    assert [event.id for event in site.events] == ["first-meeting"]
+
+
+def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting
+          players: [alice]
+        """}))
+    assert str(problem.path).endswith("facts/events.yaml")
+    assert (problem.line, problem.column) == (3, 10)
+    assert problem.message == "YAML syntax error: a quoted value is never closed"
+    assert problem.hint == "close the quote or bracket that starts here"
+
+
+def test_duplicate_key_is_caught_instead_of_silently_kept(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/players.yaml": """
+        - id: alice
+          name: "Alice Example"
+          role: "Negotiator"
+          role: "Mediator"
+        """}))
+    assert (problem.line, problem.column) == (4, 3)
+    assert problem.message == "duplicate key 'role' (first written on line 3)"
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: alice
+        """}))
+    assert problem.line == 4
+    assert problem.message == "'players' should be a list, not 'alice'"
+    assert problem.hint == "write it as a list: players: [a, b]"
+
+
+def test_missing_required_field(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          players: [alice]
+        """}))
+    assert problem.line == 1
+    assert problem.message == "missing required field 'title'"
+
+
+def test_unknown_field_suggests_the_field_meant(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: [alice]
+          statsu: happened
+        """})
+    problem = only(problems)
+    assert (problem.line, problem.column) == (5, 3)
+    assert problem.message == "unknown field 'statsu'"
+    assert problem.hint == "did you mean 'status'?"
+
+
+def test_reference_to_unknown_player_and_source(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: [alice, alcie, carol]
+          evidence:
+            - source: reprot
+              quote: "they met"
+              said_by: bob
+        """})
+    messages = [(p.line, p.message, p.hint) for p in problems]
+    assert messages == [
+        (4, "unknown player 'alcie'", "did you mean 'alice'?"),
+        (4, "unknown player 'carol'", "known player ids: alice"),
+        (6, "unknown source 'reprot'", "did you mean 'report'?"),
+        (8, "unknown player 'bob'", "known player ids: alice"),
+    ]
+
+
+def test_duplicate_ids_name_the_first_use(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/sources.yaml": """
+        - id: report
+          title: "A report"
+          kind: report
+        - id: report
+          title: "Another"
+          kind: context
+        """}))
+    assert problem.line == 4
+    assert problem.message == "duplicate source id 'report'"
+    assert "facts/sources.yaml:1" in (problem.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2025-02-30", "'date': '2025-02-30' is not a real day: February 2025 has 28 days"),
+        ("early 2025-07-14",
+         "'date': 'early 2025-07-14': 'early' qualifies a month, but '2025-07-14' is a day"),
+        ("2025-07-01T09:00:00Z", "'date': '2025-07-01T09:00:00Z' has a time of day; "
+         "explainer dates are calendar dates"),
+    ],
+)
+def test_impossible_dates_and_precision_contradictions(
+    tmp_path: Path, date: str, message: str
+) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": EVENT.format(date=date)}))
+    assert (problem.line, problem.column) == (2, 9)
+    assert problem.message == message
+    assert problem.hint
+
+
+def test_ids_must_be_url_safe(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, {"facts/players.yaml": """
+        - id: alice
+          name: "Alice Example"
+          role: "Negotiator"
+        - id: Bob Smith
+          name: "Bob Smith"
+          role: "Envoy"
+        """})
+    problem = only(problems)
+    assert problem.line == 4
+    assert problem.message == "'id': 'Bob Smith' is not a URL-safe id"
+    assert problem.hint == "use lowercase letters, digits and hyphens, e.g. 'bob-smith'"
+
+
+def test_enum_values_are_listed(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: [alice]
+          status: propsed
+        """}))
+    assert problem.line == 5
+    assert "'status' must be one of" in problem.message
+    assert problem.hint == "did you mean 'proposed'?"
+
+
+def test_evidence_needs_a_quote_or_a_note(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: [alice]
+          evidence:
+            - source: report
+        """}))
+    assert problem.line == 6
+    assert "quote" in problem.message and "note" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("# No front matter\n", 1, "missing front matter"),
+        ("---\ntitle: What happened\nslug: overview\n\nBody\n", 1, "front matter is not closed"),
+        ("---\ntitle: What happened\nslug: overview\ndescription: x\norder: first\n---\nBody\n",
+         5, "'order' must be a whole number, not 'first'"),
+        ("---\ntitle: [What happened\nslug: overview\n---\nBody\n", 3, None),
+    ],
+)
+def test_front_matter_errors(tmp_path: Path, text: str, line: int, message: str | None) -> None:
+    problems = problems_of(tmp_path, {"summaries/overview.md": text})
+    assert problems, "expected a front-matter problem"
+    problem = problems[0]
+    assert str(problem.path).endswith("summaries/overview.md")
+    assert problem.line == line
+    if message:
+        assert problem.message == message
+    assert problem.hint or problem.message
+
+
+def test_broken_identity_link_in_markdown_names_its_line(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"summaries/overview.md": """
+        ---
+        title: What happened
+        slug: overview
+        description: "The overview."
+        ---
+        First paragraph.
+
+        Then [Alice](player:alicia) spoke.
+        """}))
+    assert (problem.line, problem.column) == (8, 14)
+    assert problem.message == "broken link 'player:alicia': no player 'alicia'"
+    assert problem.hint == "did you mean 'player:alice'?"
+
+
+def test_reserved_and_duplicate_summary_slugs(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, {"summaries/timeline.md": """
+        ---
+        title: Timeline page
+        slug: timeline
+        description: "Clashes with the built-in timeline."
+        ---
+        Text.
+        """})
+    assert [p.message for p in problems] == ["slug 'timeline' is reserved for a built-in page"]
+
+
+def test_unknown_home_and_nav_entries_in_site_yaml(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, {"site.yaml": """
+        title: "Test explainer"
+        description: "A small explainer."
+        language: en
+        base_url: "/"
+        as_of: 2025-07-19
+        publisher:
+          name: "Test desk"
+        sides: [{id: north, label: North}]
+        home: overveiw
+        nav: [home, timelime]
+        """})
+    assert [(p.line, p.message, p.hint) for p in problems] == [
+        (9, "unknown summary 'overveiw'", "did you mean 'overview'?"),
+        (10, "unknown page 'timelime'", "did you mean 'timeline'?"),
+    ]
+
+
+def test_template_errors_name_the_template_file_and_line(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "players.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n'
+        "{% endblock %}\n", encoding="utf-8")
+    (templates / "sources.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n',
+        encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(content=content, templates=templates))
+    found = {(Path(p.path).name, p.line) for p in caught.value.problems}
+    assert found == {("players.html", 3), ("sources.html", 3)}
+    undefined = next(p for p in caught.value.problems if Path(p.path).name == "players.html")
+    assert "titel" in undefined.message
+
+
+def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
+    content = write_site(tmp_path, {"facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          players: [alice]
+          evidence:
+            - source: report
+              quote: "they   met
+                on Tuesday"
+            - source: report
+              quote: "Alice said “no” – twice"
+        """})
+    text = "In the end they met on Tuesday. Alice said \"no\" - twice."
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(content=content), {"report": text})
+    problem = only(caught.value.problems)
+    # Whitespace may differ; typographic quotes and dashes may not.
+    assert problem.line == 10
+    assert "not found verbatim" in problem.message
+    assert "typographic" in (problem.hint or "")
+    check_site(BuildOptions(content=content),
+               {"report": "they met on Tuesday. Alice said “no” – twice."})
