@@ -200,8 +200,21 @@ def _problems_from_validation(
     base: tuple[str | int, ...],
 ) -> list[Problem]:
     problems = []
-    for detail in error.errors():
+    details = error.errors()
+    # A misspelt required field ('palyers') is one mistake: report the unknown field with its
+    # suggestion and drop the "missing 'players'" it causes.
+    misspelt = {
+        (*detail["loc"][:-1], close)
+        for detail in details
+        if detail["type"] == "extra_forbidden"
+        for close in difflib.get_close_matches(
+            str(detail["loc"][-1]), sorted(_fields_at(model, tuple(detail["loc"][:-1]))), n=1
+        )
+    }
+    for detail in details:
         loc = tuple(detail["loc"])
+        if detail["type"] == "missing" and loc in misspelt:
+            continue
         full = (*base, *loc)
         kind = detail["type"]
         context = detail.get("ctx") or {}
@@ -248,9 +261,12 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
         return f"'{name}' must be one of {expected}, not {given!r}", hint
     if kind in ("bool_type", "bool_parsing"):
-        return f"'{name}' must be true or false, not {given!r}", None
+        return f"'{name}' must be true or false, not {given!r}", "write true or false, unquoted"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"'{name}' must be a whole number, not {given!r}", None
+        return (
+            f"'{name}' must be a whole number, not {given!r}",
+            "write digits only, e.g. 2",
+        )
     if kind == "string_too_short":
         return f"'{name}' must not be empty", "write the text, or remove the field"
     message = str(detail["msg"])

@@ -1,0 +1,143 @@
+"""The command line as a user meets it: exit codes, messages, no tracebacks, safe output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import ARTICLE, CONTENT, require, run_cli
+from scratch import write_site
+
+TEN_MISTAKES = Path(__file__).parent / "fixtures" / "ten-mistakes"
+
+
+def test_check_lists_every_mistake_of_a_broken_tree_in_one_run() -> None:
+    result = run_cli("check", "--content", str(TEN_MISTAKES))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("11 problems found:")
+    located = re.findall(r"^\s*\d+\. (\S+?):(\d+):(\d+): (.+)$", result.stderr, re.MULTILINE)
+    where = [
+        (Path(path).relative_to(TEN_MISTAKES).as_posix(), int(line), message)
+        for path, line, _column, message in located
+    ]
+    assert [(path, line) for path, line, _ in where] == [
+        ("facts/events.yaml", 2),  # impossible date 2025-02-30
+        ("facts/events.yaml", 12),  # duplicate key 'title'
+        ("facts/events.yaml", 13),  # unknown field 'palyers'
+        ("facts/events.yaml", 15),  # 'early' with a day
+        ("facts/events.yaml", 18),  # wrong type: key: 3
+        ("facts/events.yaml", 22),  # unknown player 'carol'
+        ("facts/players.yaml", 7),  # id not URL-safe
+        ("facts/players.yaml", 10),  # duplicate id 'alice'
+        ("facts/updates.yaml", 2),  # YAML syntax error
+        ("summaries/next.md", 4),  # front matter: order is not a number
+        ("summaries/overview.md", 7),  # broken identity link
+    ]
+    # Every problem carries a hint saying what to do.
+    assert result.stderr.count("\n    hint: ") == 11
+
+
+def test_build_of_a_broken_tree_fails_and_keeps_the_previous_output(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    out = tmp_path / "_site"
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert (out / "index.html").exists()
+
+    shutil.copytree(TEN_MISTAKES, content, dirs_exist_ok=True)
+    result = run_cli("build", "--content", str(content), "--out", str(out))
+    assert result.returncode == 1
+    assert "problems found" in result.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("content", "_site")], (
+        "a failed build must not leave staging folders behind"
+    )
+
+
+def test_build_prints_one_summary_line(tmp_path: Path) -> None:
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Built \d+ pages \(\d+ files\) in \d+\.\d\d s into \S+\n", result.stdout)
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    missing = run_cli("build", "--content", str(tmp_path / "nope"))
+    assert missing.returncode == 2
+    assert "content folder not found" in missing.stderr
+    assert "hint: " in missing.stderr
+    bad_pair = run_cli("check", "--source-text", "report")
+    assert bad_pair.returncode == 2
+    assert "SOURCE_ID=PATH" in bad_pair.stderr
+    unknown_command = run_cli("frobnicate")
+    assert unknown_command.returncode == 2
+    for result in (missing, bad_pair, unknown_command):
+        assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("site-builder ")
+    debug = run_cli("check", "--content", str(TEN_MISTAKES), "--debug")
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr
+
+
+def test_output_folder_that_would_overwrite_the_content_is_refused(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    result = run_cli("build", "--content", str(content), "--out", str(content))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert (content / "site.yaml").exists()
+
+
+def test_check_quotes_of_the_explainer_against_the_report() -> None:
+    require(ARTICLE.exists(), "the source report", f"expected at {ARTICLE}")
+    result = run_cli("check", "--source-text", f"report={ARTICLE}")
+    assert result.returncode == 0, result.stderr
+    quotes = int(re.search(r"(\d+) quotes found verbatim", result.stdout).group(1))  # type: ignore[union-attr]
+    assert quotes >= 30
+
+
+def test_a_changed_quote_fails_the_source_check(tmp_path: Path) -> None:
+    require(ARTICLE.exists(), "the source report", f"expected at {ARTICLE}")
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    events = content / "facts" / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    assert "failed to secure any agreement towards a ceasefire" in text
+    events.write_text(
+        text.replace(
+            "failed to secure any agreement towards a ceasefire",
+            "failed to secure an agreement towards a ceasefire",
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--content", str(content), "--source-text", f"report={ARTICLE}")
+    assert result.returncode == 1
+    assert "failed to secure an agreement" in result.stderr
+    assert re.search(r"facts/events\.yaml:\d+:\d+: quote", result.stderr)
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
+    script = shutil.which("site-builder")
+    require(script is not None, "the site-builder console script", "pip install -e .")
+    assert script is not None
+    result = subprocess.run(
+        [script, "build", "--content", str(CONTENT), "--out", str(tmp_path / "a"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout == "", result.stderr
+    assert (
+        run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "-q").returncode
+        == 0
+    )
+    assert (tmp_path / "a" / "index.html").read_bytes() == (
+        tmp_path / "b" / "index.html"
+    ).read_bytes()
