@@ -201,7 +201,7 @@ class ViewBuilder:
         self._players = {player.id: player for player in site.players}
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
-        """URL for an identity link (`player:zelensky`), or None if it names nothing."""
+        """URL for an identity link (`player:some-id`), or None if it names nothing."""
         if scheme == "page":
             if name in BUILTIN_PATHS:
                 return self.urls.url(BUILTIN_PATHS[name])

@@ -1,7 +1,7 @@
 """Where every page lives, and the one helper that turns a site path into a URL.
 
 Site paths are relative to the site root and end in "/" for pretty URLs ("timeline/",
-"players/zelensky/"); "" is the home page. Templates never join paths by hand: they call `url()`.
+"players/some-id/"); "" is the home page. Templates never join paths by hand: they call `url()`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,106 @@
+"""The pipeline's shape: imports flow one way, and the package knows nothing of any story."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import CONTENT, ROOT
+
+PACKAGE = ROOT / "site_builder"
+# Each module may import only modules of a lower layer (STYLE.md's module map).
+LAYERS = [
+    {"errors"},
+    {"dates", "urls"},
+    {"model"},
+    {"content", "validate", "markup"},
+    {"chart", "feeds", "links"},
+    {"render"},
+    {"output"},
+    {"deps", "build"},
+    {"watch", "serve", "deploy", "scaffold"},
+    {"cli"},
+    {"__main__"},
+]
+
+
+def layer_of(module: str) -> int:
+    for index, layer in enumerate(LAYERS):
+        if module in layer:
+            return index
+    raise AssertionError(f"site_builder/{module}.py is not in the module map of {__file__}")
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("site_builder")
+        ):
+            parts = node.module.split(".")
+            if len(parts) > 1:
+                found.add(parts[1])
+            else:
+                found.update(alias.name for alias in node.names if alias.name != "__version__")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("site_builder."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+def test_imports_flow_one_way() -> None:
+    for path in sorted(PACKAGE.glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        mine = layer_of(path.stem)
+        for imported in imports_of(path):
+            if imported == "__init__":
+                continue
+            assert layer_of(imported) < mine or (imported == path.stem), (
+                f"{path.name} imports {imported}: imports must flow "
+                "errors <- model <- content/validate <- render <- output <- build <- serve <- cli"
+            )
+
+
+def test_model_does_no_io_and_knows_no_formats() -> None:
+    forbidden = {"jinja2", "yaml", "markdown", "nh3", "open"}
+    tree = ast.parse((PACKAGE / "model.py").read_text(encoding="utf-8"))
+    names = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in getattr(node, "names", [])
+    }
+    modules = {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not (names | modules) & forbidden
+
+
+def test_the_package_knows_nothing_about_this_story() -> None:
+    story_words = {
+        "zelensky",
+        "putin",
+        "umerov",
+        "ukraine",
+        "russia",
+        "kremlin",
+        "istanbul",
+        "trump",
+        "nato",
+        "kyiv",
+    }
+    assert any(
+        word in (CONTENT / "facts" / "players.yaml").read_text(encoding="utf-8").lower()
+        for word in story_words
+    )
+    for path in PACKAGE.rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".html", ".css", ".xml", ".txt", ".svg"}:
+            text = path.read_text(encoding="utf-8").lower()
+            leaked = {word for word in story_words if word in text}
+            assert not leaked, f"{path.relative_to(ROOT)} mentions {leaked}"
