@@ -14,15 +14,32 @@ from site_builder.dates import DateSyntaxError, Precision, month_key, parse_date
     [
         ("2025-07-19", Precision.DAY, "19 July 2025", "2025-07-19", "2025-07-19", "2025-07-19"),
         ("2025-06", Precision.MONTH, "June 2025", "2025-06", "2025-06-01", "2025-06-30"),
-        ("early 2025-06", Precision.PART_OF_MONTH, "early June 2025", "2025-06",
-         "2025-06-01", "2025-06-10"),
-        ("late 2025-02", Precision.PART_OF_MONTH, "late February 2025", "2025-02",
-         "2025-02-21", "2025-02-28"),
-        ("2025-W30", Precision.WEEK, "week of 21 July 2025", "2025-W30",
-         "2025-07-21", "2025-07-27"),
+        (
+            "early 2025-06",
+            Precision.PART_OF_MONTH,
+            "early June 2025",
+            "2025-06",
+            "2025-06-01",
+            "2025-06-10",
+        ),
+        (
+            "late 2025-02",
+            Precision.PART_OF_MONTH,
+            "late February 2025",
+            "2025-02",
+            "2025-02-21",
+            "2025-02-28",
+        ),
+        (
+            "2025-W30",
+            Precision.WEEK,
+            "week of 21 July 2025",
+            "2025-W30",
+            "2025-07-21",
+            "2025-07-27",
+        ),
         ("2025", Precision.YEAR, "2025", "2025", "2025-01-01", "2025-12-31"),
-        ("2024-02-29", Precision.DAY, "29 February 2024", "2024-02-29",
-         "2024-02-29", "2024-02-29"),
+        ("2024-02-29", Precision.DAY, "29 February 2024", "2024-02-29", "2024-02-29", "2024-02-29"),
     ],
 )
 def test_a_date_is_shown_no_more_precisely_than_written(
@@ -56,8 +73,11 @@ def test_ranges_are_written_compactly(written: str, text: str) -> None:
     [
         ("2025-02-30", "not a real day: February 2025 has 28 days", "use the month alone"),
         ("2025-13", "month 13 is not between 1 and 12", "2025-07-19"),
-        ("early 2025-07-14", "'early' qualifies a month, but '2025-07-14' is a day",
-         "write 'early 2025-07'"),
+        (
+            "early 2025-07-14",
+            "'early' qualifies a month, but '2025-07-14' is a day",
+            "write 'early 2025-07'",
+        ),
         ("late 2025", "'late' qualifies a month, but '2025' is a year", "the year alone"),
         ("2025-W54", "2025 has ISO weeks 1 to 52", "ISO week"),
         ("2025-07-19/2025-07-01", "ends before it starts", "earlier date first"),
@@ -77,8 +97,14 @@ def test_impossible_dates_and_contradicting_precision_are_explained(
 def test_events_sort_by_earliest_day_then_latest() -> None:
     written = ["2025-07-19", "2025-07", "early 2025-07", "2025-W29", "2025-06/2025-07", "2025"]
     ordered = sorted(written, key=lambda text: parse_date(text).sort_key())
-    assert ordered == ["2025", "2025-06/2025-07", "early 2025-07", "2025-07", "2025-W29",
-                       "2025-07-19"]
+    assert ordered == [
+        "2025",
+        "2025-06/2025-07",
+        "early 2025-07",
+        "2025-07",
+        "2025-W29",
+        "2025-07-19",
+    ]
 
 
 def test_a_range_belongs_to_the_month_it_starts_in() -> None:

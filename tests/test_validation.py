@@ -32,12 +32,19 @@ def test_the_minimal_site_is_valid(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting
           players: [alice]
-        """}))
+        """
+            },
+        )
+    )
     assert str(problem.path).endswith("facts/events.yaml")
     assert (problem.line, problem.column) == (3, 10)
     assert problem.message == "YAML syntax error: a quoted value is never closed"
@@ -45,46 +52,72 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_duplicate_key_is_caught_instead_of_silently_kept(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/players.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/players.yaml": """
         - id: alice
           name: "Alice Example"
           role: "Negotiator"
           role: "Mediator"
-        """}))
+        """
+            },
+        )
+    )
     assert (problem.line, problem.column) == (4, 3)
     assert problem.message == "duplicate key 'role' (first written on line 3)"
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
           players: alice
-        """}))
+        """
+            },
+        )
+    )
     assert problem.line == 4
     assert problem.message == "'players' should be a list, not 'alice'"
     assert problem.hint == "write it as a list: players: [a, b]"
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           players: [alice]
-        """}))
+        """
+            },
+        )
+    )
     assert problem.line == 1
     assert problem.message == "missing required field 'title'"
 
 
 def test_unknown_field_suggests_the_field_meant(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, {"facts/events.yaml": """
+    problems = problems_of(
+        tmp_path,
+        {
+            "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
           players: [alice]
           statsu: happened
-        """})
+        """
+        },
+    )
     problem = only(problems)
     assert (problem.line, problem.column) == (5, 3)
     assert problem.message == "unknown field 'statsu'"
@@ -92,7 +125,10 @@ def test_unknown_field_suggests_the_field_meant(tmp_path: Path) -> None:
 
 
 def test_reference_to_unknown_player_and_source(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, {"facts/events.yaml": """
+    problems = problems_of(
+        tmp_path,
+        {
+            "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
@@ -101,7 +137,9 @@ def test_reference_to_unknown_player_and_source(tmp_path: Path) -> None:
             - source: reprot
               quote: "they met"
               said_by: bob
-        """})
+        """
+        },
+    )
     messages = [(p.line, p.message, p.hint) for p in problems]
     assert messages == [
         (4, "unknown player 'alcie'", "did you mean 'alice'?"),
@@ -112,14 +150,21 @@ def test_reference_to_unknown_player_and_source(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_name_the_first_use(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/sources.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/sources.yaml": """
         - id: report
           title: "A report"
           kind: report
         - id: report
           title: "Another"
           kind: context
-        """}))
+        """
+            },
+        )
+    )
     assert problem.line == 4
     assert problem.message == "duplicate source id 'report'"
     assert "facts/sources.yaml:1" in (problem.hint or "")
@@ -129,10 +174,14 @@ def test_duplicate_ids_name_the_first_use(tmp_path: Path) -> None:
     ("date", "message"),
     [
         ("2025-02-30", "'date': '2025-02-30' is not a real day: February 2025 has 28 days"),
-        ("early 2025-07-14",
-         "'date': 'early 2025-07-14': 'early' qualifies a month, but '2025-07-14' is a day"),
-        ("2025-07-01T09:00:00Z", "'date': '2025-07-01T09:00:00Z' has a time of day; "
-         "explainer dates are calendar dates"),
+        (
+            "early 2025-07-14",
+            "'date': 'early 2025-07-14': 'early' qualifies a month, but '2025-07-14' is a day",
+        ),
+        (
+            "2025-07-01T09:00:00Z",
+            "'date': '2025-07-01T09:00:00Z' has a time of day; explainer dates are calendar dates",
+        ),
     ],
 )
 def test_impossible_dates_and_precision_contradictions(
@@ -145,14 +194,19 @@ def test_impossible_dates_and_precision_contradictions(
 
 
 def test_ids_must_be_url_safe(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, {"facts/players.yaml": """
+    problems = problems_of(
+        tmp_path,
+        {
+            "facts/players.yaml": """
         - id: alice
           name: "Alice Example"
           role: "Negotiator"
         - id: Bob Smith
           name: "Bob Smith"
           role: "Envoy"
-        """})
+        """
+        },
+    )
     problem = only(problems)
     assert problem.line == 4
     assert problem.message == "'id': 'Bob Smith' is not a URL-safe id"
@@ -160,27 +214,41 @@ def test_ids_must_be_url_safe(tmp_path: Path) -> None:
 
 
 def test_enum_values_are_listed(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
           players: [alice]
           status: propsed
-        """}))
+        """
+            },
+        )
+    )
     assert problem.line == 5
     assert "'status' must be one of" in problem.message
     assert problem.hint == "did you mean 'proposed'?"
 
 
 def test_evidence_needs_a_quote_or_a_note(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"facts/events.yaml": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
           players: [alice]
           evidence:
             - source: report
-        """}))
+        """
+            },
+        )
+    )
     assert problem.line == 6
     assert "quote" in problem.message and "note" in problem.message
 
@@ -190,8 +258,11 @@ def test_evidence_needs_a_quote_or_a_note(tmp_path: Path) -> None:
     [
         ("# No front matter\n", 1, "missing front matter"),
         ("---\ntitle: What happened\nslug: overview\n\nBody\n", 1, "front matter is not closed"),
-        ("---\ntitle: What happened\nslug: overview\ndescription: x\norder: first\n---\nBody\n",
-         5, "'order' must be a whole number, not 'first'"),
+        (
+            "---\ntitle: What happened\nslug: overview\ndescription: x\norder: first\n---\nBody\n",
+            5,
+            "'order' must be a whole number, not 'first'",
+        ),
         ("---\ntitle: [What happened\nslug: overview\n---\nBody\n", 3, None),
     ],
 )
@@ -207,7 +278,11 @@ def test_front_matter_errors(tmp_path: Path, text: str, line: int, message: str 
 
 
 def test_broken_identity_link_in_markdown_names_its_line(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, {"summaries/overview.md": """
+    problem = only(
+        problems_of(
+            tmp_path,
+            {
+                "summaries/overview.md": """
         ---
         title: What happened
         slug: overview
@@ -216,26 +291,37 @@ def test_broken_identity_link_in_markdown_names_its_line(tmp_path: Path) -> None
         First paragraph.
 
         Then [Alice](player:alicia) spoke.
-        """}))
+        """
+            },
+        )
+    )
     assert (problem.line, problem.column) == (8, 14)
     assert problem.message == "broken link 'player:alicia': no player 'alicia'"
     assert problem.hint == "did you mean 'player:alice'?"
 
 
 def test_reserved_and_duplicate_summary_slugs(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, {"summaries/timeline.md": """
+    problems = problems_of(
+        tmp_path,
+        {
+            "summaries/timeline.md": """
         ---
         title: Timeline page
         slug: timeline
         description: "Clashes with the built-in timeline."
         ---
         Text.
-        """})
+        """
+        },
+    )
     assert [p.message for p in problems] == ["slug 'timeline' is reserved for a built-in page"]
 
 
 def test_unknown_home_and_nav_entries_in_site_yaml(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, {"site.yaml": """
+    problems = problems_of(
+        tmp_path,
+        {
+            "site.yaml": """
         title: "Test explainer"
         description: "A small explainer."
         language: en
@@ -246,7 +332,9 @@ def test_unknown_home_and_nav_entries_in_site_yaml(tmp_path: Path) -> None:
         sides: [{id: north, label: North}]
         home: overveiw
         nav: [home, timelime]
-        """})
+        """
+        },
+    )
     assert [(p.line, p.message, p.hint) for p in problems] == [
         (9, "unknown summary 'overveiw'", "did you mean 'overview'?"),
         (10, "unknown page 'timelime'", "did you mean 'timeline'?"),
@@ -259,10 +347,13 @@ def test_template_errors_name_the_template_file_and_line(tmp_path: Path) -> None
     templates.mkdir()
     (templates / "players.html").write_text(
         '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n'
-        "{% endblock %}\n", encoding="utf-8")
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
     (templates / "sources.html").write_text(
         '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(content=content, templates=templates))
     found = {(Path(p.path).name, p.line) for p in caught.value.problems}
@@ -272,7 +363,10 @@ def test_template_errors_name_the_template_file_and_line(tmp_path: Path) -> None
 
 
 def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
-    content = write_site(tmp_path, {"facts/events.yaml": """
+    content = write_site(
+        tmp_path,
+        {
+            "facts/events.yaml": """
         - id: first-meeting
           date: 2025-07-01
           title: "First meeting"
@@ -283,8 +377,10 @@ def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
                 on Tuesday"
             - source: report
               quote: "Alice said “no” – twice"
-        """})
-    text = "In the end they met on Tuesday. Alice said \"no\" - twice."
+        """
+        },
+    )
+    text = 'In the end they met on Tuesday. Alice said "no" - twice.'
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(content=content), {"report": text})
     problem = only(caught.value.problems)
@@ -292,5 +388,6 @@ def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
     assert problem.line == 10
     assert "not found verbatim" in problem.message
     assert "typographic" in (problem.hint or "")
-    check_site(BuildOptions(content=content),
-               {"report": "they met on Tuesday. Alice said “no” – twice."})
+    check_site(
+        BuildOptions(content=content), {"report": "they met on Tuesday. Alice said “no” – twice."}
+    )
