@@ -1,0 +1,51 @@
+"""The examples in docs/content-model.md are valid content: the documentation cannot drift."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from site_builder.content import parse_config, parse_fact_list, parse_summary
+from site_builder.errors import Problem
+from site_builder.model import Event, Player, Source, Update
+
+DOC = ROOT / "docs" / "content-model.md"
+
+
+def examples() -> dict[str, str]:
+    """Each `## heading` of the document with the code block under it."""
+    text = DOC.read_text(encoding="utf-8")
+    found = {}
+    for match in re.finditer(
+        r"^## `([^`]+)`.*?\n```(?:yaml|markdown)\n(.*?)```", text, re.MULTILINE | re.DOTALL
+    ):
+        found[match.group(1)] = match.group(2)
+    return found
+
+
+def test_every_file_of_the_model_has_an_example() -> None:
+    assert set(examples()) == {
+        "site.yaml",
+        "facts/sources.yaml",
+        "facts/players.yaml",
+        "facts/events.yaml",
+        "facts/updates.yaml",
+        "summaries/*.md",
+    }
+
+
+def test_the_examples_parse_without_problems() -> None:
+    docs = examples()
+    problems: list[Problem] = []
+    assert parse_config(docs["site.yaml"], "site.yaml", problems) is not None
+    for name, model in (
+        ("facts/sources.yaml", Source),
+        ("facts/players.yaml", Player),
+        ("facts/events.yaml", Event),
+        ("facts/updates.yaml", Update),
+    ):
+        assert len(parse_fact_list(model, docs[name], name, problems)) == 1, name
+    summary = parse_summary(docs["summaries/*.md"], "overview.md", problems)
+    assert summary is not None and summary.meta.slug == "overview"
+    assert problems == []
