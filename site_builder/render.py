@@ -17,8 +17,10 @@ from typing import Any
 
 import jinja2
 
+from site_builder.chart import ChartEvent, TimelineChart, timeline_chart
 from site_builder.dates import FuzzyDate, month_key, month_label, month_machine, range_parts
 from site_builder.errors import ContentError, Problem
+from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.markup import MarkdownRenderer
 from site_builder.model import Event, Evidence, Player, Site, Source
 from site_builder.urls import (
@@ -367,6 +369,8 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "event_count": len(all_events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
+            "updates": update_views(site),
+            "feed_url": views.urls.url(FEED),
         },
     )
     yield PageSpec(
@@ -374,7 +378,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
         "timeline.html",
         "Timeline",
         f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
-        {"groups": timeline},
+        {"groups": timeline, "chart": chart_view(site)},
     )
     yield PageSpec(
         PLAYERS,
@@ -485,6 +489,7 @@ def render_site(
                 "description": spec.description,
                 "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
                 "is_home": spec.path == HOME,
+                "meta": page_meta(site, spec.path, spec.title, spec.description, urls),
             },
         }
         try:
@@ -523,7 +528,32 @@ def render_site(
             )
     if problems:
         raise ContentError(_unique(problems))
+    pages.update(feed_files(site, urls, list(pages)))
     return pages
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """An entry of the explainer's change log."""
+
+    date: DateView
+    summary: str
+
+
+def update_views(site: Site) -> list[UpdateView]:
+    """The updates log, newest first."""
+    ordered = sorted(site.updates, key=lambda update: update.date.sort_key(), reverse=True)
+    return [UpdateView(date_view(update.date), update.summary) for update in ordered]
+
+
+def chart_view(site: Site) -> TimelineChart | None:
+    """Geometry of the timeline overview SVG (see chart.py), or None without events."""
+    events = [
+        ChartEvent(event.id, event.title, event.date, event.date.text(), event.status)
+        for event in site.events_in_order()
+    ]
+    as_of = site.config.as_of
+    return timeline_chart(events, as_of.first_day(), as_of.text())
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

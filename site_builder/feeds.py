@@ -1,0 +1,295 @@
+"""Sharing and discovery: per-page link-preview data and JSON-LD, sitemap.xml, robots.txt, feed.
+
+Everything here is derived from the model and the site's URLs, with no clock and no randomness,
+so two builds of the same content are byte-identical. Dates keep their precision: a month-only
+event has `startDate: "2025-06"`, never an invented day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from site_builder.dates import FuzzyDate
+from site_builder.model import Event, Player, Site, Update
+from site_builder.urls import (
+    HOME,
+    NOT_FOUND,
+    PLAYERS,
+    SOURCES,
+    TIMELINE,
+    UrlBuilder,
+    event_path,
+    player_path,
+    summary_path,
+)
+
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+FEED = "feed.xml"
+
+_ATOM = "http://www.w3.org/2005/Atom"
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_SCHEMA = "https://schema.org"
+_PLAYER_TYPES = {
+    "person": "Person",
+    "organisation": "Organization",
+    "government": "GovernmentOrganization",
+    "place": "Place",
+}
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a page says about itself to link previews and search engines."""
+
+    og_type: str  # "article" for the explainer's own text, else "website"
+    share_url: str | None  # absolute URL, only when the base URL is absolute
+    structured_data: dict[str, Any] | None  # JSON-LD, serialised by the template's tojson
+
+
+def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuilder) -> PageMeta:
+    """Open Graph type, shareable URL and JSON-LD for the page at a site path."""
+    share_url = urls.absolute(path) if urls.is_absolute and path != NOT_FOUND else None
+    summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
+    players = {player_path(p.id): p for p in site.players}
+    data: dict[str, Any] | None
+    og_type = "website"
+    if path == HOME:
+        og_type = "article"
+        data = _graph(_website(site, urls), _article(site, urls, path, title, description))
+    elif path in summaries:
+        og_type = "article"
+        data = _graph(_article(site, urls, path, title, description))
+    elif path in players:
+        data = _graph(_player(players[path], urls))
+    elif path == TIMELINE:
+        events = [_event(site, event, urls) for event in site.events_in_order()]
+        data = _graph(_collection(site, urls, path, title, description, events))
+    elif path in (PLAYERS, SOURCES):
+        data = _graph(_collection(site, urls, path, title, description, []))
+    else:
+        data = None
+    return PageMeta(og_type, share_url, data)
+
+
+def json_date(date: FuzzyDate) -> tuple[str, str | None]:
+    """ISO 8601 start and end (for a range) at the date's own precision."""
+    return date.start.machine(), date.end.machine() if date.end is not None else None
+
+
+def _graph(*nodes: dict[str, Any]) -> dict[str, Any]:
+    return {"@context": _SCHEMA, "@graph": list(nodes)}
+
+
+def _publisher(site: Site) -> dict[str, Any]:
+    publisher = site.config.publisher
+    node: dict[str, Any] = {"@type": "Organization", "name": publisher.name}
+    if publisher.url:
+        node["url"] = publisher.url
+    return node
+
+
+def _website(site: Site, urls: UrlBuilder) -> dict[str, Any]:
+    return {
+        "@type": "WebSite",
+        "@id": urls.absolute(HOME) + "#website",
+        "name": site.config.title,
+        "description": site.config.description,
+        "url": urls.absolute(HOME),
+        "inLanguage": site.config.language,
+        "publisher": _publisher(site),
+    }
+
+
+def _article(
+    site: Site, urls: UrlBuilder, path: str, title: str, description: str
+) -> dict[str, Any]:
+    published, modified = _publication_dates(site)
+    return {
+        "@type": "NewsArticle",
+        "headline": title[:110],  # schema.org and search engines cap headlines at 110 characters
+        "description": description,
+        "url": urls.absolute(path),
+        "mainEntityOfPage": urls.absolute(path),
+        "inLanguage": site.config.language,
+        "datePublished": published,
+        "dateModified": modified,
+        "author": _publisher(site),
+        "publisher": _publisher(site),
+        "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
+    }
+
+
+def _publication_dates(site: Site) -> tuple[str, str]:
+    """First and latest update (the explainer is a living document), else the as-of date."""
+    updates = sorted(site.updates, key=lambda update: update.date.sort_key())
+    as_of = site.config.as_of.start.machine()
+    if not updates:
+        return as_of, as_of
+    return updates[0].date.start.machine(), updates[-1].date.start.machine()
+
+
+def _player(player: Player, urls: UrlBuilder) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@type": _PLAYER_TYPES[player.kind],
+        "@id": urls.absolute(player_path(player.id)) + "#player",
+        "name": player.name,
+        "url": urls.absolute(player_path(player.id)),
+        "description": player.summary or player.role,
+    }
+    if player.kind == "person":
+        node["jobTitle"] = player.role
+        if player.affiliation:
+            node["affiliation"] = {"@type": "Organization", "name": player.affiliation}
+    return node
+
+
+def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
+    start, end = json_date(event.date)
+    node: dict[str, Any] = {
+        "@type": "Event",
+        "name": event.title,
+        "url": urls.absolute(event_path(event.id)),
+        "startDate": start,
+    }
+    if end is not None:
+        node["endDate"] = end
+    if event.status == "proposed":
+        node["description"] = "Proposed, not yet happened."
+    else:
+        node["eventStatus"] = "https://schema.org/EventScheduled"
+    places = [site.player(p) for p in event.players if site.player(p).kind == "place"]
+    if places:
+        node["location"] = {"@type": "Place", "name": places[0].name}
+    return node
+
+
+def _collection(
+    site: Site,
+    urls: UrlBuilder,
+    path: str,
+    title: str,
+    description: str,
+    items: list[dict[str, Any]],
+) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@type": "CollectionPage",
+        "name": title,
+        "description": description,
+        "url": urls.absolute(path),
+        "inLanguage": site.config.language,
+        "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
+    }
+    if items:
+        node["mainEntity"] = {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": index, "item": item}
+                for index, item in enumerate(items, start=1)
+            ],
+        }
+    return node
+
+
+# --------------------------------------------------------------------------- files
+
+
+def feed_files(site: Site, urls: UrlBuilder, page_paths: Iterable[str]) -> dict[str, str]:
+    """sitemap.xml, robots.txt and the Atom feed, by site path."""
+    return {
+        SITEMAP: sitemap_xml(site, urls, page_paths),
+        ROBOTS: robots_txt(urls),
+        FEED: atom_feed(site, urls),
+    }
+
+
+def sitemap_xml(site: Site, urls: UrlBuilder, page_paths: Iterable[str]) -> str:
+    """The sitemap: every page but the 404, with absolute URLs when the base URL is absolute."""
+    root = ElementTree.Element("urlset", {"xmlns": _SITEMAPS})
+    lastmod = site.config.as_of.start.machine()
+    for path in page_paths:
+        if path == NOT_FOUND or not (path == "" or path.endswith("/")):
+            continue
+        entry = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(entry, "loc").text = urls.absolute(path)
+        ElementTree.SubElement(entry, "lastmod").text = lastmod
+    return _xml(root)
+
+
+def robots_txt(urls: UrlBuilder) -> str:
+    """Let every crawler in and point it at the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(SITEMAP)}\n"
+
+
+def atom_feed(site: Site, urls: UrlBuilder) -> str:
+    """An Atom feed of the explainer's updates log, newest first, with ids that never change."""
+    config = site.config
+    key = urls.absolute(HOME) if urls.is_absolute else f"site-builder:{config.title}"
+    ordered = _numbered_updates(site.updates)
+    root = ElementTree.Element("feed", {"xmlns": _ATOM, "xml:lang": config.language})
+    ElementTree.SubElement(root, "id").text = _urn(f"{key}#updates")
+    ElementTree.SubElement(root, "title").text = f"{config.title}: updates"
+    ElementTree.SubElement(root, "subtitle").text = config.description
+    ElementTree.SubElement(
+        root,
+        "link",
+        {"rel": "self", "type": "application/atom+xml", "href": urls.absolute(FEED)},
+    )
+    ElementTree.SubElement(
+        root, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
+    )
+    latest = max((update.date.first_day() for update, _ in ordered), default=None)
+    ElementTree.SubElement(root, "updated").text = _timestamp(latest or config.as_of.first_day())
+    author = ElementTree.SubElement(root, "author")
+    ElementTree.SubElement(author, "name").text = config.publisher.name
+    if config.publisher.url:
+        ElementTree.SubElement(author, "uri").text = config.publisher.url
+    for update, number in reversed(ordered):
+        entry = ElementTree.SubElement(root, "entry")
+        ElementTree.SubElement(entry, "id").text = _urn(f"{key}#update-{update.date}-{number}")
+        ElementTree.SubElement(entry, "title").text = f"Update: {update.date.text()}"
+        ElementTree.SubElement(
+            entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
+        )
+        stamp = _timestamp(update.date.first_day())
+        ElementTree.SubElement(entry, "published").text = stamp
+        ElementTree.SubElement(entry, "updated").text = stamp
+        ElementTree.SubElement(entry, "summary").text = update.summary
+    return _xml(root)
+
+
+def _numbered_updates(updates: Iterable[Update]) -> list[tuple[Update, int]]:
+    """Updates in date order, each with its position among updates of the same date (1, 2, ...).
+
+    The position is part of the entry id, so adding an update on another day never renumbers.
+    """
+    ordered = sorted(updates, key=lambda update: update.date.sort_key())
+    counts: dict[str, int] = {}
+    numbered = []
+    for update in ordered:
+        counts[str(update.date)] = counts.get(str(update.date), 0) + 1
+        numbered.append((update, counts[str(update.date)]))
+    return numbered
+
+
+def _urn(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _timestamp(day: dt.date) -> str:
+    """An RFC 3339 timestamp for a calendar day (Atom requires a time; midnight UTC)."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _xml(root: ElementTree.Element) -> str:
+    ElementTree.indent(root)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + ElementTree.tostring(root, encoding="unicode")
+        + "\n"
+    )

@@ -1,0 +1,210 @@
+"""Internal link checking: every link and asset of the rendered site resolves, #fragments too.
+
+Works on output files held in memory (`check_files`, what `check` and `build` use before
+writing) or on a built folder (`check_folder`). It is offline: links that leave the site
+(another host, `mailto:`) are not followed. A broken link whose target is written verbatim in
+Markdown is reported at that Markdown's file and line, since that is where the author fixes it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from site_builder.errors import Problem
+from site_builder.model import Site
+from site_builder.urls import UrlBuilder
+from site_builder.validate import markdown_texts
+
+# Attributes that make the browser fetch or navigate: (tag, attribute).
+_URL_ATTRIBUTES = {
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+    ("audio", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+}
+# Inline Markdown link targets: [text](target "title")
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """A link on an output page that does not resolve, and why."""
+
+    page: str
+    line: int
+    href: str
+    reason: str
+    hint: str
+
+    def problem(self) -> Problem:
+        """The broken link as a located problem."""
+        return Problem(
+            self.page, f"broken link '{self.href}': {self.reason}", self.line, None, self.hint
+        )
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What one HTML page offers (element ids) and what it points to (URL, line)."""
+
+    ids: frozenset[str]
+    links: tuple[tuple[str, int], ...]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            elif (tag, name) in _URL_ATTRIBUTES:
+                self.links.append((value, self.getpos()[0]))
+
+    handle_startendtag = handle_starttag
+
+
+def parse_links(html: str) -> PageLinks:
+    """The ids and outgoing URLs (with their line numbers) of an HTML page."""
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return PageLinks(frozenset(collector.ids), tuple(collector.links))
+
+
+def check_files(files: Mapping[str, bytes], base_url: str = "/") -> list[Problem]:
+    """Broken internal links in output files ({relative path: bytes}) served under base_url."""
+    return [broken.problem() for broken in find_broken_links(files, base_url)]
+
+
+def find_broken_links(files: Mapping[str, bytes], base_url: str = "/") -> list[BrokenLink]:
+    """Every link in the HTML files that does not resolve to a file (and id) of the site."""
+    urls = UrlBuilder(base_url)
+    base_path = urls.base_path
+    site_origin = urls.absolute("") if urls.is_absolute else None
+    pages = {
+        path: parse_links(data.decode("utf-8"))
+        for path, data in sorted(files.items())
+        if path.endswith(".html")
+    }
+    broken = []
+    for path, page in pages.items():
+        page_url = base_path + path
+        for href, line in page.links:
+            error = _link_error(href, page_url, base_path, site_origin, files, pages)
+            if error is not None:
+                broken.append(BrokenLink(path, line, href, *error))
+    return broken
+
+
+def _link_error(
+    href: str,
+    page_url: str,
+    base_path: str,
+    site_origin: str | None,
+    files: Mapping[str, bytes],
+    pages: Mapping[str, PageLinks],
+) -> tuple[str, str] | None:
+    """Why a link is broken (message, hint), or None when it resolves or leaves the site."""
+    if site_origin is not None and href.startswith(site_origin):
+        href = base_path + href[len(site_origin) :]  # an absolute URL of this very site
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None  # another site, mailto:, tel:; not checked offline
+    path = unquote(parts.path)
+    target_page = page_url
+    if path:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), path))
+        if path.endswith("/") and not joined.endswith("/"):
+            joined += "/"
+        target_page = joined
+    if not target_page.startswith(base_path):
+        return (
+            f"it points outside the site's base path {base_path}",
+            "link by identity (player:ID, page:SLUG) or build URLs with url(); "
+            "a root-relative link breaks when the site is served under a subpath",
+        )
+    relative = target_page[len(base_path) :]
+    target = _resolve_file(relative, files)
+    if target is None:
+        return (f"no file {relative or 'index.html'} in the site", "check the path or the id")
+    fragment = unquote(parts.fragment)
+    if fragment and target in pages and fragment not in pages[target].ids:
+        return (
+            f"{target} has no element with id '{fragment}'",
+            "link to an id that exists on that page",
+        )
+    return None
+
+
+def _resolve_file(relative: str, files: Mapping[str, bytes]) -> str | None:
+    """The file a site-relative URL path serves, as a static web server would."""
+    if relative == "" or relative.endswith("/"):
+        candidates = [relative + "index.html"]
+    else:
+        candidates = [relative, relative + "/index.html"]  # servers redirect a folder to "/"
+    return next((candidate for candidate in candidates if candidate in files), None)
+
+
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """Every file under a built site folder, by relative path."""
+    return {
+        file.relative_to(folder).as_posix(): file.read_bytes()
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+    }
+
+
+def check_folder(folder: Path, base_url: str = "/") -> list[Problem]:
+    """Broken internal links in a built site folder."""
+    return [
+        Problem(folder / str(problem.path), problem.message, problem.line, None, problem.hint)
+        for problem in check_files(read_folder(folder), base_url)
+    ]
+
+
+def check_site_links(site: Site, files: Mapping[str, bytes], base_url: str) -> list[Problem]:
+    """Broken links of a rendered site; those written in Markdown are located in the Markdown."""
+    broken = find_broken_links(files, base_url)
+    first_page: dict[str, str] = {}  # href -> the first page it is broken on
+    for link in reversed(broken):
+        first_page[link.href] = link.page
+    located: list[Problem] = []
+    in_markdown: set[str] = set()
+    for markdown in markdown_texts(site):
+        for match in _MARKDOWN_LINK.finditer(markdown.text):
+            target = match.group(1)
+            if target not in first_page:
+                continue
+            in_markdown.add(target)
+            before = markdown.text[: match.start(1)]
+            line = markdown.line + before.count("\n")
+            column = markdown.column + len(before) - (before.rfind("\n") + 1)
+            located.append(
+                Problem(
+                    markdown.path,
+                    f"broken link '{target}' (on page {first_page[target]})",
+                    line,
+                    column,
+                    "link by identity instead: event:ID, player:ID, source:ID or page:SLUG "
+                    "resolve on every page and under any base URL",
+                )
+            )
+    return located + [link.problem() for link in broken if link.href not in in_markdown]
