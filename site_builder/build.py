@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content import load_content
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, Problem
+from site_builder.links import check_site_links
 from site_builder.model import Site
 from site_builder.output import OutputTree
 from site_builder.render import render_site, theme_dir
@@ -27,6 +28,7 @@ class BuildOptions:
     templates: Path = Path("templates")
     out: Path = Path("_site")
     base_url: str | None = None
+    strict: bool = False  # a broken internal link fails the build instead of a warning
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ def build_site(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     site = load_site(options.content)
     tree = render_tree(site, options)
+    broken = link_problems(site, tree, options)
+    if broken and options.strict:
+        raise ContentError(broken)
+    for problem in broken:
+        log.warning("%s", problem)
     tree.commit(options.out, protected=(options.content, options.templates))
     seconds = time.perf_counter() - started
     pages = sum(1 for path in tree.paths if path.endswith(".html"))
@@ -90,5 +97,13 @@ def build_site(options: BuildOptions) -> BuildResult:
 def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
     """Run every validation, including template rendering in memory; write nothing."""
     site = load_site(options.content, source_texts)
-    render_site(site, options.templates, options.base_url)
+    broken = link_problems(site, render_tree(site, options), options)
+    if broken:
+        raise ContentError(broken)
     return site
+
+
+def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
+    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
+    base_url = options.base_url if options.base_url is not None else site.config.base_url
+    return check_site_links(site, {path: tree.get(path) for path in tree.paths}, base_url)

@@ -54,6 +54,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", parents=[common], help="render the whole site")
+    build.add_argument(
+        "--strict", action="store_true", help="fail on a broken internal link instead of warning"
+    )
     build.set_defaults(run=run_build)
     check = commands.add_parser(
         "check", parents=[common], help="run every validation and write nothing"
@@ -76,7 +79,11 @@ def _options(args: argparse.Namespace) -> BuildOptions:
             "    hint: run from the explainer's folder, or pass --content PATH"
         )
     return BuildOptions(
-        content=args.content, templates=args.templates, out=args.out, base_url=args.base_url
+        content=args.content,
+        templates=args.templates,
+        out=args.out,
+        base_url=args.base_url,
+        strict=getattr(args, "strict", False),
     )
 
 

@@ -144,7 +144,7 @@ def _link_error(
     relative = target_page[len(base_path) :]
     target = _resolve_file(relative, files)
     if target is None:
-        return (f"no file {relative or 'index.html'} in the site", "check the path or the id")
+        return (f"the site has no page or file at '{relative}'", "check the path")
     fragment = unquote(parts.fragment)
     if fragment and target in pages and fragment not in pages[target].ids:
         return (
@@ -183,15 +183,15 @@ def check_folder(folder: Path, base_url: str = "/") -> list[Problem]:
 def check_site_links(site: Site, files: Mapping[str, bytes], base_url: str) -> list[Problem]:
     """Broken links of a rendered site; those written in Markdown are located in the Markdown."""
     broken = find_broken_links(files, base_url)
-    first_page: dict[str, str] = {}  # href -> the first page it is broken on
+    first: dict[str, BrokenLink] = {}  # href -> where it first breaks
     for link in reversed(broken):
-        first_page[link.href] = link.page
+        first[link.href] = link
     located: list[Problem] = []
     in_markdown: set[str] = set()
     for markdown in markdown_texts(site):
         for match in _MARKDOWN_LINK.finditer(markdown.text):
             target = match.group(1)
-            if target not in first_page:
+            if target not in first:
                 continue
             in_markdown.add(target)
             before = markdown.text[: match.start(1)]
@@ -200,7 +200,8 @@ def check_site_links(site: Site, files: Mapping[str, bytes], base_url: str) -> l
             located.append(
                 Problem(
                     markdown.path,
-                    f"broken link '{target}' (on page {first_page[target]})",
+                    f"broken link '{target}': {first[target].reason} "
+                    f"(on page {first[target].page})",
                     line,
                     column,
                     "link by identity instead: event:ID, player:ID, source:ID or page:SLUG "
