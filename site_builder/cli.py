@@ -14,7 +14,9 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.build import BuildOptions, build_site, check_site
+from site_builder.deploy import DeployOptions, deploy_site
 from site_builder.errors import SiteError, UsageError
+from site_builder.scaffold import KINDS, init_project, new_entry
 
 log = logging.getLogger("site_builder")
 
@@ -69,6 +71,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="check that quotes citing SOURCE_ID occur verbatim in PATH (repeatable)",
     )
     check.set_defaults(run=run_check)
+    _add_publish_commands(commands, common)
     return parser
 
 
@@ -127,6 +130,77 @@ def run_check(args: argparse.Namespace) -> int:
             f"No problems: {len(site.events)} events, {len(site.players)} players, "
             f"{len(site.sources)} sources, {len(site.summaries)} summaries{checked}"
         )
+    return 0
+
+
+def _add_publish_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """`deploy`, `init` and `new`."""
+    deploy = commands.add_parser(
+        "deploy", parents=[common], help="build, then publish the site to a gh-pages branch"
+    )
+    deploy.add_argument("--remote", default="origin", help="git remote (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch (default: gh-pages)")
+    deploy.add_argument("--message", default=None, help="first line of the deploy commit")
+    deploy.add_argument(
+        "--cname", default=None, metavar="DOMAIN", help="custom domain (overrides site.yaml)"
+    )
+    deploy.add_argument(
+        "--no-build", action="store_true", help="publish the existing --out folder as it is"
+    )
+    deploy.set_defaults(run=run_deploy)
+    init = commands.add_parser("init", parents=[common], help="start a new explainer in DIR")
+    init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder")
+    init.set_defaults(run=run_init)
+    new = commands.add_parser(
+        "new", parents=[common], help="append a new event, player, source or summary"
+    )
+    new.add_argument("kind", choices=KINDS, help="what to add")
+    new.add_argument("--id", default=None, help="its id (default: a fresh one)")
+    new.set_defaults(run=run_new)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    """`site-builder deploy`."""
+    if args.no_build:
+        options = BuildOptions(
+            content=args.content, templates=args.templates, out=args.out, base_url=args.base_url
+        )
+    else:
+        options = _options(args)
+    deploy = DeployOptions(
+        remote=args.remote, branch=args.branch, message=args.message, cname=args.cname
+    )
+    result = deploy_site(options, deploy, Path.cwd(), rebuild=not args.no_build)
+    if not args.quiet:
+        if result.commit is None:
+            print(
+                f"No changes to publish: {result.branch} on {result.remote} already holds "
+                f"this site ({result.files} files, source {result.source})"
+            )
+        else:
+            print(
+                f"Pushed {result.branch} to {result.remote}: commit {result.commit[:12]}, "
+                f"{result.files} files, source {result.source}"
+            )
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """`site-builder init DIR`."""
+    written = init_project(args.directory)
+    if not args.quiet:
+        print(f"Created a new explainer in {args.directory} ({len(written)} files). Next:")
+        print(f"    cd {args.directory} && site-builder build")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """`site-builder new KIND`."""
+    added = new_entry(args.content, args.kind, args.id)
+    print(f"{added.path}:{added.line}: added {added.kind} '{added.id}'; fill in the TODO fields")
     return 0
 
 

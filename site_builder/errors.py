@@ -67,3 +67,7 @@ class UsageError(SiteError):
 
 class OutputError(SiteError):
     """The output folder could not be written safely; the previous output is untouched."""
+
+
+class DeployError(SiteError):
+    """Publishing failed (no repository, unknown remote, rejected push); the remote is unchanged."""

@@ -212,6 +212,8 @@ class SiteConfig(Record):
     home: Id
     sides: list[Side] = Field(default_factory=list)
     nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
+    # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
+    cname: Text | None = None
 
 
 @dataclass(frozen=True)
