@@ -5,16 +5,26 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
+
 from site_builder.content import load_content
+from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
+from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
 from site_builder.links import check_site_links
 from site_builder.model import Site
 from site_builder.output import OutputTree
-from site_builder.render import render_site, theme_dir
-from site_builder.urls import output_file
+from site_builder.render import (
+    PageSpec,
+    make_environment,
+    render_site,
+    template_dirs,
+    theme_dir,
+)
+from site_builder.urls import UrlBuilder, output_file
 from site_builder.validate import validate_site
 
 log = logging.getLogger(__name__)
@@ -64,9 +74,12 @@ def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> S
     return site
 
 
-def render_tree(site: Site, options: BuildOptions) -> OutputTree:
-    """Render every page and collect static assets, all in memory."""
-    pages = render_site(site, options.templates, options.base_url)
+def render_tree(
+    site: Site, options: BuildOptions, pages: Mapping[str, str] | None = None
+) -> OutputTree:
+    """Render every page (unless `pages` are already rendered) and collect static assets."""
+    if pages is None:
+        pages = render_site(site, options.templates, options.base_url)
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
@@ -107,3 +120,111 @@ def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[P
     """Internal links and assets of the rendered tree that do not resolve under its base URL."""
     base_url = options.base_url if options.base_url is not None else site.config.base_url
     return check_site_links(site, {path: tree.get(path) for path in tree.paths}, base_url)
+
+
+class SiteBuilder:
+    """Builds the site, then rebuilds it after changes, rendering only the pages made stale.
+
+    Keeps the last good site, its pages and the compiled templates between builds; what a change
+    makes stale comes from `deps.py`. The output is byte-identical to `build_site`'s, and a
+    failed rebuild raises before writing, so the last good output stays in place.
+    """
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self._site: Site | None = None
+        self._pages: dict[str, str] = {}
+        self._environment: jinja2.Environment | None = None
+        self._template_files: frozenset[str] = frozenset()
+        # Template files changed since the last good build (a failed build keeps them pending).
+        self._pending_templates: set[str] = set()
+
+    def base_path(self) -> str:
+        """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
+        base_url = self.options.base_url
+        if base_url is None:
+            base_url = self._site.config.base_url if self._site is not None else "/"
+        return UrlBuilder(base_url).base_path
+
+    def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
+        """Build again after `changed` files changed (None: build everything); log the time."""
+        started = time.perf_counter()
+        site = load_site(self.options.content)
+        self._pending_templates |= self._template_names(changed or frozenset())
+        template_files = self._list_templates()
+        changes: Changes | None = None
+        if (
+            changed is None
+            or self._site is None
+            or self._environment is None
+            or template_files != self._template_files
+        ):
+            # A template added or removed in the override folder can shadow another one, which
+            # the compiled-template cache would not notice: start from a fresh environment.
+            self._environment = make_environment(template_dirs(self.options.templates))
+        else:
+            changes = diff_sites(self._site, site)
+            changes = replace(changes, templates=frozenset(self._pending_templates))
+        rendered = 0
+        stale = None
+        if changes is not None and self._site is not None:
+            environment = self._environment
+            closures = (
+                {name: template_closure(environment, name) for name in KNOWN_TEMPLATES}
+                if changes.templates
+                else {}
+            )
+            stale = stale_pages(self._site, site, changes, closures)
+
+        def reuse(spec: PageSpec) -> str | None:
+            nonlocal rendered
+            previous = self._pages.get(spec.path)
+            if previous is not None and stale is not None and not stale(spec.path, spec.template):
+                return previous
+            rendered += 1
+            return None
+
+        pages = render_site(
+            site,
+            self.options.templates,
+            self.options.base_url,
+            environment=self._environment,
+            reuse=reuse,
+        )
+        tree = render_tree(site, self.options, pages)
+        broken = link_problems(site, tree, self.options)
+        if broken and self.options.strict:
+            raise ContentError(broken)
+        for problem in broken:
+            log.warning("%s", problem)
+        tree.commit(self.options.out, protected=(self.options.content, self.options.templates))
+        self._site, self._pages, self._template_files = site, pages, template_files
+        self._pending_templates.clear()
+        seconds = time.perf_counter() - started
+        total = sum(1 for path in tree.paths if path.endswith(".html"))
+        what = "everything" if changes is None else describe_changes(changes)
+        log.info("rebuilt %d of %d pages in %.0f ms (%s)", rendered, total, seconds * 1000, what)
+        return BuildResult(
+            pages=total, files=len(tree.paths), seconds=seconds, out=self.options.out
+        )
+
+    def _template_names(self, changed: frozenset[Path]) -> set[str]:
+        """Names of the changed files that are templates (static files are copied every build)."""
+        folder = self.options.templates.resolve()
+        names = set()
+        for path in changed:
+            try:
+                name = path.resolve().relative_to(folder).as_posix()
+            except ValueError:
+                continue
+            if not name.startswith("static/") and name != "static":
+                names.add(name)
+        return names
+
+    def _list_templates(self) -> frozenset[str]:
+        folder = self.options.templates
+        if not folder.is_dir():
+            return frozenset()
+        return frozenset(
+            path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
+        )

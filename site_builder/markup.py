@@ -56,12 +56,17 @@ class MarkdownRenderer:
             extensions=[*_EXTENSIONS, _IdentityLinkExtension(resolve)],
             output_format="html",
         )
+        # The same text always gives the same HTML with one resolver, and event bodies show on
+        # many pages: convert each text once per renderer (that is, once per build).
+        self._done: dict[str, str] = {}
 
     def render(self, text: str) -> str:
         """Markdown source to safe HTML."""
+        if text in self._done:
+            return self._done[text]
         self._md.reset()  # footnote and reference state must not leak between documents
-        html = self._md.convert(text)
-        return sanitise(html)
+        html = self._done[text] = sanitise(self._md.convert(text))
+        return html
 
     def render_inline(self, text: str) -> str:
         """Markdown for one line (a title or bio line): no surrounding <p>."""

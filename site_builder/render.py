@@ -443,12 +443,22 @@ def template_dirs(user_templates: Path | None) -> list[Path]:
 
 
 def render_site(
-    site: Site, user_templates: Path | None = None, base_url: str | None = None
+    site: Site,
+    user_templates: Path | None = None,
+    base_url: str | None = None,
+    *,
+    environment: jinja2.Environment | None = None,
+    reuse: Callable[[PageSpec], str | None] | None = None,
 ) -> dict[str, str]:
-    """Render every page to HTML in memory; raise ContentError listing every template problem."""
+    """Render every page to HTML in memory; raise ContentError listing every template problem.
+
+    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls and
+    `reuse` returns a page's previous HTML when nothing it shows has changed (None: render it).
+    """
     urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
     views = ViewBuilder(site, urls)
-    environment = make_environment(template_dirs(user_templates))
+    if environment is None:
+        environment = make_environment(template_dirs(user_templates))
     environment.globals["url"] = urls.url
     nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
     nav_labels = {
@@ -462,6 +472,10 @@ def render_site(
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     for spec in page_specs(site, views):
+        reused = reuse(spec) if reuse is not None else None
+        if reused is not None:
+            pages[spec.path] = reused
+            continue
         nav = [
             NavItem(
                 nav_labels[entry],

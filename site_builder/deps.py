@@ -1,0 +1,213 @@
+"""What a change makes stale: the dependency map behind incremental rebuilds.
+
+`diff_sites` compares two loads of the content record by record (by id, ignoring source
+positions, which never reach the output); `stale_pages` turns that difference plus the changed
+template files into a test saying which pages must be rendered again. Every rule errs towards
+re-rendering: a page kind this map does not know (a feed, a sitemap, a new page) is always
+re-rendered, and tests compare incremental output byte for byte with a full build.
+
+No IO here except reading template sources through the Jinja loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from site_builder.model import Event, Player, Site
+from site_builder.urls import HOME, NOT_FOUND, PLAYERS, SOURCES, TIMELINE, player_path
+
+# Page kinds (by template) whose dependencies the rules below describe.
+KNOWN_TEMPLATES = frozenset(
+    {
+        "home.html",
+        "timeline.html",
+        "players.html",
+        "player.html",
+        "sources.html",
+        "summary.html",
+        "404.html",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between the last good build and now."""
+
+    everything: bool = False
+    players: frozenset[str] = frozenset()
+    player_order: bool = False  # the players index and sources page list players in file order
+    events: frozenset[str] = frozenset()
+    sources: bool = False
+    summaries: frozenset[str] = frozenset()  # slugs whose Markdown body changed
+    templates: frozenset[str] = frozenset()  # template names whose file changed
+    reasons: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def content(self) -> bool:
+        """True when any record changed."""
+        return bool(
+            self.everything
+            or self.players
+            or self.player_order
+            or self.events
+            or self.sources
+            or self.summaries
+        )
+
+
+def _dump(record: Any) -> Any:
+    # model_dump leaves out `origin`: moving an item down a line changes no page.
+    return record.model_dump(warnings=False)
+
+
+def _changed_ids(old: Sequence[Player] | Sequence[Event], new: Sequence[Any]) -> set[str]:
+    before = {item.id: _dump(item) for item in old}
+    after = {item.id: _dump(item) for item in new}
+    return {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
+
+
+def diff_sites(old: Site, new: Site) -> Changes:
+    """Compare two loads of the content: which records differ, and whether everything is stale."""
+    reasons: list[str] = []
+    everything = False
+    if _dump(old.config) != _dump(new.config):
+        everything = True
+        reasons.append("site config")  # title, nav, sides, base_url: on every page
+    if [_dump(u) for u in old.updates] != [_dump(u) for u in new.updates]:
+        everything = True
+        reasons.append("updates")
+    old_meta = [(s.slug, _dump(s.meta)) for s in old.summaries]
+    new_meta = [(s.slug, _dump(s.meta)) for s in new.summaries]
+    if old_meta != new_meta:
+        everything = True  # summary titles are nav labels on every page; slugs are URLs
+        reasons.append("summary front matter")
+    old_bodies = {s.slug: s.markdown for s in old.summaries}
+    summaries = {s.slug for s in new.summaries if old_bodies.get(s.slug) != s.markdown}
+    sources = [_dump(s) for s in old.sources] != [_dump(s) for s in new.sources]
+    players = _changed_ids(old.players, new.players)
+    events = _changed_ids(old.events, new.events)
+    player_order = [p.id for p in old.players] != [p.id for p in new.players]
+    if [e.id for e in old.events] != [e.id for e in new.events]:
+        # File order breaks ties between equal dates, so a reordering can move any event.
+        events |= {e.id for e in (*old.events, *new.events)}
+    if sources:
+        reasons.append("sources")
+    reasons += [f"player {i}" for i in sorted(players)]
+    reasons += [f"event {i}" for i in sorted(events)]
+    reasons += [f"summary {s}" for s in sorted(summaries)]
+    return Changes(
+        everything=everything,
+        players=frozenset(players),
+        player_order=player_order,
+        events=frozenset(events),
+        sources=sources,
+        summaries=frozenset(summaries),
+        reasons=tuple(reasons),
+    )
+
+
+def _mentioned(event: Event) -> set[str]:
+    """Players an event names: its players, and who said its quotes."""
+    return set(event.players) | {item.said_by for item in event.evidence if item.said_by}
+
+
+def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
+    """Site paths made stale by record changes; None means every page."""
+    if changes.everything:
+        return None
+    stale: set[str] = set()
+    if changes.sources:
+        # Source titles appear in every citation: all pages but summaries and the 404 page.
+        stale |= {HOME, TIMELINE, PLAYERS, SOURCES}
+        stale |= {player_path(p.id) for p in new.players}
+    sites = (old, new)
+    if changes.player_order:
+        stale |= {HOME, PLAYERS, SOURCES}
+    if changes.players:
+        # Names show on the players index, in every event's player list and citation.
+        stale |= {HOME, TIMELINE, PLAYERS, SOURCES}
+        for site in sites:
+            for player in site.players:
+                said = {item.said_by for item in player.evidence if item.said_by}
+                if player.id in changes.players or said & changes.players:
+                    stale.add(player_path(player.id))
+            for event in site.events:
+                if _mentioned(event) & changes.players:
+                    stale |= {player_path(p) for p in _mentioned(event)}
+    if changes.events:
+        # An event shows on the timeline, the home page (counts, key and open events), the
+        # sources page (its citations) and the pages of the players it names.
+        stale |= {HOME, TIMELINE, SOURCES}
+        for site in sites:
+            for event in site.events:
+                if event.id in changes.events:
+                    stale |= {player_path(p) for p in _mentioned(event)}
+    for slug in changes.summaries:
+        stale.add(HOME if slug == new.config.home else f"{slug}/")
+    return stale
+
+
+def template_closure(environment: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """Every template a template uses, itself included (extends, include, import, from).
+
+    None when a name is computed at run time, or the template does not parse: then a change to
+    any template may change the page.
+    """
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, _, _ = environment.loader.get_source(environment, current)  # type: ignore[union-attr]
+            referenced = jinja2.meta.find_referenced_templates(environment.parse(source))
+        except jinja2.TemplateError:
+            return None
+        for child in referenced:
+            if child is None:
+                return None
+            todo.append(child)
+    return frozenset(seen)
+
+
+def stale_pages(
+    old: Site,
+    new: Site,
+    changes: Changes,
+    closures: Mapping[str, frozenset[str] | None],
+) -> Callable[[str, str], bool]:
+    """A test `stale(site_path, template)`: must this page be rendered again?
+
+    `closures` maps each page template to the templates it uses (see `template_closure`).
+    """
+    content = _content_pages(old, new, changes)
+
+    def stale(path: str, template: str) -> bool:
+        if template not in KNOWN_TEMPLATES or content is None:
+            return True
+        if changes.templates:
+            closure = closures.get(template)
+            if closure is None or closure & changes.templates:
+                return True
+        if path == NOT_FOUND:
+            return False  # the 404 page shows only the site config and nav
+        return path in content
+
+    return stale
+
+
+def describe(changes: Changes, limit: int = 4) -> str:
+    """A short list of what changed, for the rebuild log."""
+    reasons = list(changes.reasons) + [f"template {t}" for t in sorted(changes.templates)]
+    if not reasons:
+        return "no page content"
+    shown = ", ".join(reasons[:limit])
+    return shown + (f" and {len(reasons) - limit} more" if len(reasons) > limit else "")
