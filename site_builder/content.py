@@ -57,6 +57,24 @@ class Document:
     values: Spots = field(default_factory=dict)
     keys: Spots = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # values grouped by their first len(at) keys, built on first use: `spots_under` is asked
+    # once per record, and scanning every value each time made loading quadratic.
+    _under: dict[int, tuple[int, dict[tuple[str | int, ...], Spots]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def spots_under(self, at: tuple[str | int, ...]) -> Spots:
+        """Positions of the values inside `at`, keyed by their path relative to `at`."""
+        size = len(at)
+        cached = self._under.get(size)
+        if cached is None or cached[0] != len(self.values):
+            groups: dict[tuple[str | int, ...], Spots] = {}
+            for key, spot in self.values.items():
+                if len(key) >= size:
+                    groups.setdefault(key[:size], {})[key[size:]] = spot
+            cached = (len(self.values), groups)
+            self._under[size] = cached
+        return dict(cached[1].get(at, {}))
 
 
 @dataclass
@@ -326,9 +344,7 @@ def _inner_model_args(annotation: Any) -> Any:
 
 def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
     line, column = _nearest(document.values, at)
-    size = len(at)
-    spots = {key[size:]: spot for key, spot in document.values.items() if key[:size] == at}
-    return Origin(path=path, line=line, column=column, spots=spots)
+    return Origin(path=path, line=line, column=column, spots=document.spots_under(at))
 
 
 def build_record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
@@ -257,7 +258,12 @@ class Site:
 
     def events_in_order(self) -> list[Event]:
         """Events by date (earliest possible day, then latest), ties kept in file order."""
-        return sorted(self.events, key=lambda event: event.date.sort_key())
+        return list(self._events_sorted)
+
+    @cached_property
+    def _events_sorted(self) -> tuple[Event, ...]:
+        # Sorted once: rendering asks for this order once per player page.
+        return tuple(sorted(self.events, key=lambda event: event.date.sort_key()))
 
     def events_of(self, player_id: str) -> list[Event]:
         """Events a player appears in, in date order (back-links computed from the events)."""
