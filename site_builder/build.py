@@ -138,6 +138,7 @@ class SiteBuilder:
         self._template_files: frozenset[str] = frozenset()
         # Template files changed since the last good build (a failed build keeps them pending).
         self._pending_templates: set[str] = set()
+        self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -200,6 +201,7 @@ class SiteBuilder:
         tree.commit(self.options.out, protected=(self.options.content, self.options.templates))
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()
+        self.last_rendered = rendered
         seconds = time.perf_counter() - started
         total = sum(1 for path in tree.paths if path.endswith(".html"))
         what = "everything" if changes is None else describe_changes(changes)

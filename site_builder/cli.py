@@ -9,14 +9,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import BuildOptions, build_site, check_site
+from site_builder.build import BuildOptions, SiteBuilder, build_site, check_site
 from site_builder.deploy import DeployOptions, deploy_site
 from site_builder.errors import SiteError, UsageError
 from site_builder.scaffold import KINDS, init_project, new_entry
+from site_builder.serve import serve
 
 log = logging.getLogger("site_builder")
 
@@ -72,6 +75,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=run_check)
     _add_publish_commands(commands, common)
+    _add_serve_command(commands, common)
     return parser
 
 
@@ -201,6 +205,52 @@ def run_new(args: argparse.Namespace) -> int:
     """`site-builder new KIND`."""
     added = new_entry(args.content, args.kind, args.id)
     print(f"{added.path}:{added.line}: added {added.kind} '{added.id}'; fill in the TODO fields")
+    return 0
+
+
+def _add_serve_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """`serve`."""
+    serve = commands.add_parser(
+        "serve", parents=[common], help="preview the site, rebuilding and reloading on each edit"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
+    options = _options(args)
+    builder = SiteBuilder(options)
+    if not args.quiet and not args.debug:
+        logging.getLogger("site_builder").setLevel(logging.INFO)  # each rebuild and its time
+    if not args.debug:
+        # A 404 or the error page (status 500) while editing is expected, not worth a line.
+        logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+
+    def ready(url: str) -> None:
+        if not args.quiet:
+            print(f"Serving {options.out} at {url} (Ctrl-C to stop)", flush=True)
+        if args.open:  # some browsers block until closed: keep the server responsive
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    serve(
+        builder.rebuild,
+        [options.content, options.templates],
+        options.out,
+        host=args.host,
+        port=args.port,
+        base_path=builder.base_path,
+        on_ready=ready,
+    )
+    if not args.quiet:
+        print("Stopped.", flush=True)
     return 0
 
 

@@ -1,0 +1,255 @@
+"""Live-reload preview around livereload: serve a folder under a path prefix, rebuild on change.
+
+The server knows nothing about building. It gets a `rebuild` callable and the paths to watch;
+it calls `rebuild(None)` once at start and `rebuild(changed_paths)` after each burst of changes
+(from `watch.EventWatcher`: inotify, not livereload's polling), then tells every open page to
+reload. When a rebuild raises, every HTML page shows the error instead, the last good output
+stays on disk, and the next successful rebuild brings the real pages back.
+
+livereload provides the websocket endpoint, livereload.js and the script injection before
+`</head>`; this module adds the path prefix (so `/REPO/` previews as it will be published), the
+error page, the 404 page, and sends reloads itself: livereload's own poller ignores changes that
+come within 3 s of the previous reload.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livereload.handlers import (  # type: ignore[import-untyped]
+    LiveReloadHandler,
+    StaticFileHandler,
+)
+from livereload.server import Server  # type: ignore[import-untyped]
+from tornado.ioloop import IOLoop
+
+from site_builder.errors import ContentError, SiteError, UsageError
+from site_builder.watch import EventWatcher
+
+log = logging.getLogger(__name__)
+
+Rebuild = Callable[[frozenset[Path] | None], object]
+"""Build the site: None means everything, else the set of files that changed."""
+
+ERROR_PAGE_ID = "site-builder-error"
+
+
+@dataclass
+class _State:
+    """What the request handler needs: where the files are, the prefix, the current error."""
+
+    root: Path
+    base_path: Callable[[], str]
+    error_html: str | None = None
+
+
+def error_page(error: BaseException, root: Path) -> str:
+    """An HTML page listing a failed build's problems (file:line: message, hint), escaped."""
+    if isinstance(error, ContentError):
+        items = [(problem.location(), problem.message, problem.hint) for problem in error.problems]
+    elif isinstance(error, SiteError):
+        items = [("", str(error), None)]
+    else:
+        items = [
+            (
+                "",
+                f"{type(error).__name__}: {error}",
+                "this is a bug in site-builder; run serve with --debug to see the traceback",
+            )
+        ]
+    rows = []
+    for where, message, hint in items:
+        located = f"<code>{html.escape(where)}</code>: " if where else ""
+        hint_html = f'<p class="hint">hint: {html.escape(hint)}</p>' if hint else ""
+        rows.append(f"<li>{located}{html.escape(message)}{hint_html}</li>")
+    count = len(items)
+    noun = "problem" if count == 1 else "problems"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · site-builder preview</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+  padding: 0 1rem; color: #1a1a1a; }}
+h1 {{ color: #a00000; font-size: 1.5rem; }}
+li {{ margin-bottom: 1rem; }}
+code {{ background: #f3f3f3; padding: 0 .25rem; }}
+.hint {{ margin: .25rem 0 0; color: #444; }}
+</style>
+</head>
+<body>
+<main id="{ERROR_PAGE_ID}">
+<h1>The site could not be built</h1>
+<p>{count} {noun} found. The last good build stays in {html.escape(str(root))};
+this page reloads by itself when you save a fix.</p>
+<ol class="problems">
+{chr(10).join(rows)}
+</ol>
+</main>
+</body>
+</html>
+"""
+
+
+def _is_page(path: str) -> bool:
+    """True when a request path asks for a page rather than an asset (CSS, image, feed)."""
+    name = path.rsplit("/", 1)[-1]
+    return name == "" or "." not in name or name.endswith((".html", ".htm"))
+
+
+class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
+    """livereload's static handler (no 304s), under the site's path prefix, with error page."""
+
+    state: _State
+
+    def initialize(self, path: str, default_filename: str, state: _State) -> None:
+        super().initialize(path=path, default_filename=default_filename)
+        self.state = state
+
+    def get(self, path: str, include_body: bool = True) -> Awaitable[None] | None:
+        request_path = "/" + path
+        prefix = self.state.base_path()
+        if self.state.error_html is not None and _is_page(request_path):
+            self.set_status(500)
+            self._send_html(self.state.error_html)
+            return None
+        if not request_path.startswith(prefix):
+            if request_path == "/":
+                self.redirect(prefix)
+                return None
+            self.set_status(404)
+            self._send_html(_outside_prefix_page(prefix))
+            return None
+        result: Awaitable[None] = super().get(request_path[len(prefix) :], include_body)
+        return result
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")  # a reload must show the new build
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        not_found = self.state.root / "404.html"
+        if status_code == 404 and not_found.is_file():
+            self._send_html(not_found.read_text(encoding="utf-8"))
+        else:
+            super().write_error(status_code, **kwargs)
+
+    def _send_html(self, body: str) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)
+
+
+def _outside_prefix_page(prefix: str) -> str:
+    link = html.escape(prefix)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Not here</title>'
+        f'</head><body><p>This preview serves the site under <a href="{link}">{link}</a>, '
+        "its base_url.</p></body></html>\n"
+    )
+
+
+class _PreviewServer(Server):  # type: ignore[misc]
+    """livereload's Server with our handler in place of its static files at the root."""
+
+    def __init__(self, state: _State, watcher: EventWatcher) -> None:
+        super().__init__(watcher=watcher)
+        self.state = state
+
+    def get_web_handlers(self, script: bytes) -> list[tuple[Any, ...]]:
+        options = {"path": str(self.state.root), "default_filename": "index.html"}
+        return [(r"/(.*)", _PreviewHandler, {**options, "state": self.state})]
+
+
+def _run_rebuild(rebuild: Rebuild, changed: frozenset[Path] | None, state: _State) -> None:
+    """Rebuild; on failure keep serving and show the error on every page."""
+    try:
+        rebuild(changed)
+    except SiteError as error:
+        log.error("the site could not be built; the browser shows why:\n%s", error)
+        state.error_html = error_page(error, state.root)
+    except Exception as error:  # a bug must not take the preview down
+        log.exception("rebuild failed")
+        state.error_html = error_page(error, state.root)
+    else:
+        if state.error_html is not None:
+            log.warning("the site builds again")
+        state.error_html = None
+
+
+def _reload_path(changed: frozenset[Path]) -> str:
+    """The path sent with the reload: a stylesheet alone is swapped in place by livereload.js."""
+    if changed and all(path.suffix == ".css" for path in changed):
+        return min(changed).as_posix()
+    return "*"  # anything else reloads the page
+
+
+def serve(
+    rebuild: Rebuild,
+    watch: Collection[Path],
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base_path: Callable[[], str] = lambda: "/",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve `root` with live reload until Ctrl-C, rebuilding when anything under `watch` changes.
+
+    `root` itself is never watched. `base_path()` is the URL prefix ("/" or "/repo/"), asked per
+    request. `on_ready(url)` is called once the port is bound and the first build is done.
+    Raises UsageError when the address cannot be bound (port in use).
+    """
+    state = _State(root=root.resolve(), base_path=base_path)
+
+    def on_changes(changed: frozenset[Path]) -> None:
+        was_failing = state.error_html is not None
+        _run_rebuild(rebuild, changed, state)
+        failing = state.error_html is not None
+        path = "*" if was_failing or failing else _reload_path(changed)
+        LiveReloadHandler.reload_waiters(path)
+
+    watcher = EventWatcher(on_changes, ignored=[state.root])  # written by every build
+    for path in watch:
+        watcher.watch(str(path))
+    server = _PreviewServer(state, watcher)
+    loop = IOLoop.current()
+    try:
+        try:
+            server.application(port, host, live_css=True)
+        except OSError as error:
+            raise _bind_error(error, host, port) from None
+        _run_rebuild(rebuild, None, state)
+        LiveReloadHandler.start_tasks()  # starts the watcher (no polling: it says so)
+        if on_ready is not None:
+            on_ready(f"http://{host}:{port}{base_path()}")
+        loop.start()
+    except KeyboardInterrupt:
+        log.debug("interrupted; stopping the preview")
+    finally:
+        watcher.stop()
+        loop.close(all_fds=True)
+
+
+def _bind_error(error: OSError, host: str, port: int) -> UsageError:
+    if error.errno == errno.EADDRINUSE:
+        return UsageError(
+            f"port {port} on {host} is already in use\n"
+            f"    hint: stop the other server, or pick another port: --port {port + 1}"
+        )
+    if error.errno == errno.EACCES:
+        return UsageError(
+            f"not allowed to listen on port {port}\n"
+            "    hint: ports below 1024 need special rights; use --port 8000"
+        )
+    return UsageError(
+        f"cannot listen on {host}:{port}: {error.strerror or error}\n"
+        "    hint: check --host (for example 127.0.0.1) and --port"
+    )
