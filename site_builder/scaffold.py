@@ -106,7 +106,11 @@ def new_entry(
         return _new_summary(content, entry_id, day)
     relative, model = _FACT_FILES[kind]
     path = content / relative
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    # Bytes, not read_text: universal newlines would hide the file's CRLF line ends.
+    try:
+        text = path.read_bytes().decode("utf-8") if path.exists() else ""
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text\n    hint: save it as UTF-8") from None
     new_id = _choose_id(kind, entry_id, set(_ID_LINE.findall(text)))
     sources = _ids_in(content / SOURCES_FILE)
     entry = entry_text(kind, new_id, day, config, sources)
