@@ -134,6 +134,30 @@ def test_chart_text_has_enough_contrast(browser: Any, site_url: str, scheme: str
     assert lowest >= 4.5, f"chart text contrast {lowest:.2f}:1 in {scheme} mode"
 
 
+def test_print_keeps_the_timeline_and_sources(browser: Any, site_url: str) -> None:
+    """On paper the navigation goes; the chart, events and sources stay, on white."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    shown = {}
+    for path, selector in [
+        ("timeline/", "nav"),
+        ("timeline/", "figure.chart"),
+        ("timeline/", "li.event"),
+        ("sources/", "li.source"),
+    ]:
+        page.goto(site_url + path)
+        shown[f"{path} {selector}"] = page.locator(selector).first.is_visible()
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    page.close()
+    assert shown == {
+        "timeline/ nav": False,
+        "timeline/ figure.chart": True,
+        "timeline/ li.event": True,
+        "sources/ li.source": True,
+    }
+    assert background == "rgb(255, 255, 255)"
+
+
 def test_skip_link_and_focus_are_visible(browser: Any, site_url: str) -> None:
     """The first Tab reaches the skip link, which shows on screen with a focus outline."""
     page = browser.new_page(viewport={"width": 375, "height": 800})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def page_kinds(site: Path) -> dict[str, str]:
     """One URL path per page kind, picked from the built site."""
-    players = sorted(p.parent.name for p in (site / "players").glob("*/index.html"))
+    # The first player the players index lists (the story's lead, in content order).
+    index = (site / "players" / "index.html").read_text(encoding="utf-8")
+    players = re.findall(r'href="/players/([a-z0-9-]+)/"', index)
     builtin = {"timeline", "players", "sources", "static"}
     summaries = sorted(
         p.parent.name for p in site.glob("*/index.html") if p.parent.name not in builtin
