@@ -302,12 +302,11 @@ class ViewBuilder:
         """Every quote attributed to a player, with where it is used."""
         found = []
         for event in self.site.events_in_order():
+            said = [item for item in event.evidence if item.said_by == player_id and item.quote]
+            if not said:
+                continue  # the usual case: build no link (this runs for every player x event)
             used_in = Link(event.title, self.urls.url(event_path(event.id)))
-            found += [
-                self.citation(item, used_in)
-                for item in event.evidence
-                if item.said_by == player_id and item.quote
-            ]
+            found += [self.citation(item, used_in) for item in said]
         return _unique_quotes(found)
 
     def sources(self) -> list[SourceView]:
