@@ -37,8 +37,9 @@ def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> 
     problems += _references(site)
     problems += _summary_slugs(site)
     problems += _config_references(site)
+    targets = link_targets(site)  # once: building it per Markdown text was quadratic
     for markdown in markdown_texts(site):
-        problems += check_links(markdown, site)
+        problems += check_links(markdown, site, targets)
     if source_texts:
         problems += check_quotes(site, source_texts)
     return problems
@@ -198,9 +199,12 @@ def link_targets(site: Site) -> dict[str, set[str]]:
     }
 
 
-def check_links(markdown: MarkdownText, site: Site) -> Iterator[Problem]:
+def check_links(
+    markdown: MarkdownText, site: Site, targets: dict[str, set[str]] | None = None
+) -> Iterator[Problem]:
     """Report identity links (event:ID, player:ID, ...) whose target does not exist."""
-    targets = link_targets(site)
+    if targets is None:
+        targets = link_targets(site)
     for match in (*_INLINE_LINK.finditer(markdown.text), *_REFERENCE_LINK.finditer(markdown.text)):
         target = match.group(1)
         scheme, colon, name = target.partition(":")
