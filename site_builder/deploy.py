@@ -152,8 +152,8 @@ def _identity_env(repo: Repository) -> dict[str, str]:
             ("EMAIL", ("user.email",), FALLBACK_EMAIL),
         ):
             variable = f"GIT_{role}_{part}"
-            if os.environ.get(variable):
-                continue
+            if os.environ.get(variable) or (part == "EMAIL" and os.environ.get("EMAIL")):
+                continue  # git itself reads these before config
             own_key = f"{role.lower()}.{part.lower()}"
             if any(repo.git("config", "--get", key).stdout.strip() for key in (own_key, *keys)):
                 continue
@@ -328,7 +328,12 @@ def _remote_tip(repo: Repository, remote: str, url: str, branch: str) -> str | N
             f"cannot reach git remote '{remote}': {_summary(listed.stderr)}\n"
             "    hint: check its URL with `git remote -v`, your network and your credentials"
         )
-    tips = [line.split("\t")[0] for line in listed.stdout.splitlines() if line.endswith(ref)]
+    # ls-remote matches patterns by their tail; keep only the exact ref.
+    tips = [
+        sha
+        for sha, _, name in (line.partition("\t") for line in listed.stdout.splitlines())
+        if name == ref
+    ]
     if not tips:
         return None
     tip = tips[0]
