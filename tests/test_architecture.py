@@ -13,7 +13,7 @@ LAYERS = [
     {"errors"},
     {"dates", "urls"},
     {"model"},
-    {"content", "validate", "markup"},
+    {"content", "validate", "markup", "deps"},
     {"chart", "feeds", "links"},
     {"render"},
     {"output"},
