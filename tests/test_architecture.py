@@ -17,9 +17,9 @@ LAYERS = [
     {"chart", "feeds", "links"},
     {"render"},
     {"output"},
-    {"deps"},
     {"build"},
-    {"watch", "serve", "deploy", "scaffold"},
+    {"watch"},
+    {"serve", "deploy", "scaffold"},
     {"cli"},
     {"__main__"},
 ]
