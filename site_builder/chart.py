@@ -24,6 +24,9 @@ SIDE_PADDING = 8
 # A generous average glyph width for system sans-serif fonts, in ems, used to wrap labels.
 _GLYPH_EM = 0.56
 _MAX_LINES = 2
+# Past this many events an overview of one row per event stops being an overview (and would
+# outweigh the page): the chart is left out and the event list alone tells the story.
+MAX_EVENTS = 80
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ class ChartEvent:
 def timeline_chart(
     events: Sequence[ChartEvent], as_of: dt.date, as_of_text: str
 ) -> TimelineChart | None:
-    """Lay out events (already in date order) on a month axis; None when there are none."""
-    if not events:
+    """Lay out events (already in date order) on a month axis; None for none or too many."""
+    if not events or len(events) > MAX_EVENTS:
         return None
     first = min(min(event.date.first_day() for event in events), as_of)
     last = max(max(event.date.last_day() for event in events), as_of)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import AXE, require, static_server
 
-from site_builder.chart import ChartEvent, timeline_chart, wrap_label
+from site_builder.chart import MAX_EVENTS, ChartEvent, timeline_chart, wrap_label
 from site_builder.dates import parse_date
 from site_builder.links import parse_links
 
@@ -287,4 +287,7 @@ def test_chart_labels_wrap_and_never_overflow() -> None:
     lines = wrap_label("word " * 40, 200)
     assert len(lines) == 2 and lines[-1].endswith("…")
     assert wrap_label("Short title", 200) == ("Short title",)
-    assert timeline_chart([], parse_date("2025-07-19").first_day(), "x") is None
+    as_of = parse_date("2025-07-19").first_day()
+    assert timeline_chart([], as_of, "x") is None
+    many = [_event(f"e{n}", "2025-07-01") for n in range(MAX_EVENTS + 1)]
+    assert timeline_chart(many, as_of, "x") is None  # one row per event: no longer an overview
