@@ -219,7 +219,7 @@ class SiteBuilder:
                 name = path.resolve().relative_to(folder).as_posix()
             except ValueError:
                 continue
-            if not name.startswith("static/") and name != "static":
+            if name not in {".", "static"} and not name.startswith("static/"):
                 names.add(name)
         return names
 

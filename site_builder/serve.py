@@ -47,6 +47,29 @@ class _State:
     root: Path
     base_path: Callable[[], str]
     error_html: str | None = None
+    generation: int = 0  # bumped after each rebuild: what pages show may have changed
+
+
+GENERATION_COOKIE = "site_builder_build"
+
+
+class _Waiters(set[Any]):
+    """livereload's set of connected pages, which also reloads a page that connects late.
+
+    A page loaded just before a rebuild finishes connects its websocket after the reload was
+    sent, and would keep showing the old build. Each page response carries the generation it
+    was built from in a cookie; a page that registers with an older one is reloaded at once.
+    """
+
+    def __init__(self, state: _State) -> None:
+        super().__init__()
+        self.state = state
+
+    def add(self, waiter: Any) -> None:
+        super().add(waiter)
+        seen = waiter.get_cookie(GENERATION_COOKIE)
+        if seen is not None and seen != str(self.state.generation):
+            waiter.send_message({"command": "reload", "path": "*", "liveCSS": False})
 
 
 def error_page(error: BaseException, root: Path) -> str:
@@ -118,6 +141,7 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
         request_path = "/" + path
         prefix = self.state.base_path()
         if self.state.error_html is not None and _is_page(request_path):
+            self._set_generation()
             self.set_status(500)
             self._send_html(self.state.error_html)
             return None
@@ -128,8 +152,13 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
             self.set_status(404)
             self._send_html(_outside_prefix_page(prefix))
             return None
+        if _is_page(request_path):
+            self._set_generation()
         result: Awaitable[None] = super().get(request_path[len(prefix) :], include_body)
         return result
+
+    def _set_generation(self) -> None:
+        self.set_cookie(GENERATION_COOKIE, str(self.state.generation), path="/")
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")  # a reload must show the new build
@@ -212,6 +241,7 @@ def serve(
     def on_changes(changed: frozenset[Path]) -> None:
         was_failing = state.error_html is not None
         _run_rebuild(rebuild, changed, state)
+        state.generation += 1
         failing = state.error_html is not None
         path = "*" if was_failing or failing else _reload_path(changed)
         LiveReloadHandler.reload_waiters(path)
@@ -220,6 +250,9 @@ def serve(
     for path in watch:
         watcher.watch(str(path))
     server = _PreviewServer(state, watcher)
+    # livereload configures its websocket handler through class attributes (it sets `watcher`
+    # and `live_css` itself); this one makes late-connecting pages catch up.
+    LiveReloadHandler.waiters = _Waiters(state)
     loop = IOLoop.current()
     try:
         try:
