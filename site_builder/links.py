@@ -8,6 +8,7 @@ Markdown is reported at that Markdown's file and line, since that is where the a
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -74,6 +75,7 @@ _MARKUP = re.compile(
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
+@functools.lru_cache(maxsize=4096)  # serve re-checks every page after each edit; most are unchanged
 def parse_links(html: str) -> PageLinks:
     """The ids and outgoing URLs (with their line numbers) of an HTML page."""
     ids: set[str] = set()
