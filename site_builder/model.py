@@ -267,7 +267,16 @@ class Site:
 
     def events_of(self, player_id: str) -> list[Event]:
         """Events a player appears in, in date order (back-links computed from the events)."""
-        return [event for event in self.events_in_order() if player_id in event.players]
+        return list(self._events_by_player.get(player_id, ()))
+
+    @cached_property
+    def _events_by_player(self) -> dict[str, list[Event]]:
+        # One pass for all players instead of one scan of every event per player page.
+        index: dict[str, list[Event]] = {}
+        for event in self._events_sorted:
+            for player_id in dict.fromkeys(event.players):
+                index.setdefault(player_id, []).append(event)
+        return index
 
     def cited_records(self) -> list[Event | Player]:
         """Every record that carries evidence: events, then players."""
