@@ -278,6 +278,20 @@ class Site:
                 index.setdefault(player_id, []).append(event)
         return index
 
+    def quotes_of(self, player_id: str) -> list[tuple[Event, Evidence]]:
+        """Quoted evidence an event attributes to a player (said_by), in event date order."""
+        return list(self._quotes_by_player.get(player_id, ()))
+
+    @cached_property
+    def _quotes_by_player(self) -> dict[str, list[tuple[Event, Evidence]]]:
+        # One pass for all players: scanning every event per player page was quadratic.
+        index: dict[str, list[tuple[Event, Evidence]]] = {}
+        for event in self._events_sorted:
+            for item in event.evidence:
+                if item.said_by is not None and item.quote:
+                    index.setdefault(item.said_by, []).append((event, item))
+        return index
+
     def cited_records(self) -> list[Event | Player]:
         """Every record that carries evidence: events, then players."""
         return [*self.events, *self.players]

@@ -300,13 +300,10 @@ class ViewBuilder:
 
     def quotes_by(self, player_id: str) -> list[Citation]:
         """Every quote attributed to a player, with where it is used."""
-        found = []
-        for event in self.site.events_in_order():
-            said = [item for item in event.evidence if item.said_by == player_id and item.quote]
-            if not said:
-                continue  # the usual case: build no link (this runs for every player x event)
-            used_in = Link(event.title, self.urls.url(event_path(event.id)))
-            found += [self.citation(item, used_in) for item in said]
+        found = [
+            self.citation(item, Link(event.title, self.urls.url(event_path(event.id))))
+            for event, item in self.site.quotes_of(player_id)
+        ]
         return _unique_quotes(found)
 
     def sources(self) -> list[SourceView]:
