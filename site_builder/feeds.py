@@ -56,7 +56,8 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
     """Open Graph type, shareable URL and JSON-LD for the page at a site path."""
     share_url = urls.absolute(path) if urls.is_absolute and path != NOT_FOUND else None
     summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
-    players = {player_path(p.id): p for p in site.players}
+    player_id = path.removeprefix("players/").removesuffix("/")
+    player = site.players_by_id.get(player_id) if path == player_path(player_id) else None
     data: dict[str, Any] | None
     og_type = "website"
     if path == HOME:
@@ -65,8 +66,8 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
     elif path in summaries:
         og_type = "article"
         data = _graph(_article(site, urls, path, title, description))
-    elif path in players:
-        data = _graph(_player(players[path], urls))
+    elif player is not None:
+        data = _graph(_player(player, urls))
     elif path == TIMELINE:
         events = [_event(site, event, urls) for event in site.events_in_order()]
         data = _graph(_collection(site, urls, path, title, description, events))

@@ -252,6 +252,11 @@ class Site:
         """The player with this id."""
         return next(player for player in self.players if player.id == player_id)
 
+    @cached_property
+    def players_by_id(self) -> Mapping[str, Player]:
+        """Players by id, built once (a page per player must not scan every player)."""
+        return {player.id: player for player in self.players}
+
     def summary(self, slug: str) -> Summary:
         """The summary with this slug."""
         return next(s for s in self.summaries if s.slug == slug)
