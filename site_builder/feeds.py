@@ -164,7 +164,8 @@ def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
         node["description"] = "Proposed, not yet happened."
     else:
         node["eventStatus"] = "https://schema.org/EventScheduled"
-    places = [site.player(p) for p in event.players if site.player(p).kind == "place"]
+    players = site.players_by_id  # not site.player(): a scan of every player, per event
+    places = [players[p] for p in event.players if players[p].kind == "place"]
     if places:
         node["location"] = {"@type": "Place", "name": places[0].name}
     return node
