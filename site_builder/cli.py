@@ -19,7 +19,6 @@ from site_builder.build import BuildOptions, SiteBuilder, build_site, check_site
 from site_builder.deploy import DeployOptions, deploy_site
 from site_builder.errors import SiteError, UsageError
 from site_builder.scaffold import KINDS, init_project, new_entry
-from site_builder.serve import serve
 
 log = logging.getLogger("site_builder")
 
@@ -224,6 +223,9 @@ def _add_serve_command(
 
 def run_serve(args: argparse.Namespace) -> int:
     """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
+    # Imported here: livereload and tornado cost ~40 ms of start-up every other command skips.
+    from site_builder.serve import serve
+
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
     options = _options(args)
