@@ -109,3 +109,13 @@ def test_summary_slug_cannot_climb_out_of_the_site(tmp_path: Path) -> None:
         },
     )
     assert [p.message for p in problems] == ["'slug': '../../etc' is not a URL-safe id"]
+
+
+def test_punctuation_is_typographic_in_prose_but_not_in_code() -> None:
+    html = render(
+        '"Quoted," he said -- it\'s (\'really\') done... `"code" -- stays`\n\n'
+        '- "item"\n\n> *"emphasis"* --- then'
+    )
+    assert '<p>“Quoted,” he said – it’s (‘really’) done… <code>"code" -- stays</code></p>' in html
+    assert "<li>“item”</li>" in html
+    assert "<em>“emphasis”</em> — then" in html
