@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import html
 import logging
+import signal
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,6 +255,7 @@ def serve(
     # and `live_css` itself); this one makes late-connecting pages catch up.
     LiveReloadHandler.waiters = _Waiters(state)
     loop = IOLoop.current()
+    _stop_on_signals()
     try:
         try:
             server.application(port, host, live_css=True)
@@ -269,6 +271,16 @@ def serve(
     finally:
         watcher.stop()
         loop.close(all_fds=True)
+
+
+def _stop_on_signals() -> None:
+    """Make Ctrl-C (and a polite SIGTERM) stop the preview cleanly.
+
+    A process started in the background by a non-interactive shell inherits SIGINT as
+    *ignored*, and Python then never raises KeyboardInterrupt: restore the default handler.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _bind_error(error: OSError, host: str, port: int) -> UsageError:

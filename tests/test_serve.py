@@ -79,8 +79,12 @@ def _drain(stream: Any, lines: list[str]) -> None:
         lines.append(line)
 
 
-def start_preview(folder: Path, port: int, *extra: str) -> Preview:
-    """Start serve in FOLDER and wait (at most 30 s) until it says where it serves."""
+def start_preview(folder: Path, port: int, *extra: str, ignore_sigint: bool = False) -> Preview:
+    """Start serve in FOLDER and wait (at most 30 s) until it says where it serves.
+
+    With ignore_sigint, serve starts with SIGINT ignored, as a job started in the background
+    by a non-interactive shell (a CI runner, nohup) does.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "serve", "--port", str(port), *extra],
         cwd=folder,
@@ -88,6 +92,9 @@ def start_preview(folder: Path, port: int, *extra: str) -> Preview:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        if ignore_sigint
+        else None,
     )
     preview = Preview(process, folder, "")
     for stream, lines in ((process.stdout, preview.stdout), (process.stderr, preview.stderr)):
@@ -250,9 +257,10 @@ def test_port_in_use_says_so_and_suggests_another(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ignore_sigint", [False, True], ids=["foreground", "sigint-ignored"])
+def test_ctrl_c_stops_cleanly(tmp_path: Path, ignore_sigint: bool) -> None:
     shutil.copytree(CONTENT, tmp_path / "content")
-    server = start_preview(tmp_path, _free_port())
+    server = start_preview(tmp_path, _free_port(), ignore_sigint=ignore_sigint)
     assert server.stop() == 0
     assert "Traceback" not in "".join(server.stderr)
     assert "Stopped." in "".join(server.stdout)
