@@ -117,6 +117,11 @@ def _source_texts(pairs: list[str]) -> dict[str, str]:
     return texts
 
 
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
+
+
 def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`."""
     texts = _source_texts(args.source_text)
@@ -129,10 +134,16 @@ def run_check(args: argparse.Namespace) -> int:
             if item.quote is not None and item.source in texts
         )
         checked = f"; {quotes} quotes found verbatim in their source" if texts else ""
-        print(
-            f"No problems: {len(site.events)} events, {len(site.players)} players, "
-            f"{len(site.sources)} sources, {len(site.summaries)} summaries{checked}"
+        counts = ", ".join(
+            _count(len(items), noun)
+            for items, noun in (
+                (site.events, "event"),
+                (site.players, "player"),
+                (site.sources, "source"),
+                (site.summaries, "summary"),
+            )
         )
+        print(f"No problems: {counts}{checked}")
     return 0
 
 
