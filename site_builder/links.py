@@ -116,10 +116,17 @@ def find_broken_links(files: Mapping[str, bytes], base_url: str = "/") -> list[B
         if path.endswith(".html")
     }
     broken = []
+    # Navigation and footer links repeat on every page: a link's fate depends only on the href
+    # and the page's folder (or the page itself, for "", "#fragment" and "?query" links).
+    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}
     for path, page in pages.items():
         page_url = base_path + path
+        folder = posixpath.dirname(page_url)
         for href, line in page.links:
-            error = _link_error(href, page_url, base_path, site_origin, files, pages)
+            key = (href, page_url if href[:1] in ("#", "?", "") else folder)
+            if key not in verdicts:
+                verdicts[key] = _link_error(href, page_url, base_path, site_origin, files, pages)
+            error = verdicts[key]
             if error is not None:
                 broken.append(BrokenLink(path, line, href, *error))
     return broken
