@@ -264,3 +264,12 @@ def test_every_url_honours_the_base_url(tmp_path: Path, base_url: str) -> None:
             (out / "timeline" / "index.html").read_text(encoding="utf-8"),
         )
         assert canonical and canonical.group(1) == "https://example.org/REPO/timeline/"
+
+
+def test_player_role_line_names_each_thing_once(built_site: Path) -> None:
+    for player in facts("players.yaml"):
+        doc = parse(built_site / "players" / player["id"] / "index.html")
+        role = doc.find_all("p", class_="role")[0].all_text()
+        parts = [part.strip() for part in role.split("·")]
+        assert parts[0] == player["role"]
+        assert len(parts) == len(set(parts)), role
