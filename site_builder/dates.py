@@ -217,6 +217,7 @@ def _parse_point(value: str) -> PointDate:
     if match := _DAY.fullmatch(value):
         year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
         _check_month(value, month)
+        _check_padding(value, f"{year:04d}-{month:02d}-{day:02d}")
         month_end = calendar.monthrange(year, month)[1]
         if not 1 <= day <= month_end:
             raise DateSyntaxError(
@@ -227,6 +228,7 @@ def _parse_point(value: str) -> PointDate:
         return PointDate(Precision.DAY, year, month, day)
     if match := _WEEK.fullmatch(value):
         year, week = int(match["year"]), int(match["week"])
+        _check_padding(value, f"{year:04d}-W{week:02d}")
         weeks_in_year = dt.date(year, 12, 28).isocalendar().week
         if not 1 <= week <= weeks_in_year:
             raise DateSyntaxError(
@@ -236,10 +238,20 @@ def _parse_point(value: str) -> PointDate:
     if match := _MONTH.fullmatch(value):
         month = int(match["month"])
         _check_month(value, month)
+        _check_padding(value, f"{int(match['year']):04d}-{month:02d}")
         return PointDate(Precision.MONTH, int(match["year"]), month)
     if _YEAR.fullmatch(value):
         return PointDate(Precision.YEAR, int(value))
     raise DateSyntaxError(f"{value!r} is not a date")
+
+
+def _check_padding(value: str, canonical: str) -> None:
+    # ISO 8601 dates have two-digit months, days and weeks; one spelling per date keeps
+    # content greppable and diffs honest.
+    if value != canonical:
+        raise DateSyntaxError(
+            f"{value!r}: months, days and weeks take two digits", f"write {canonical}"
+        )
 
 
 def _check_month(value: str, month: int) -> None:

@@ -82,6 +82,9 @@ def test_ranges_are_written_compactly(written: str, text: str) -> None:
         ("2025-W54", "2025 has ISO weeks 1 to 52", "ISO week"),
         ("2025-07-19/2025-07-01", "ends before it starts", "earlier date first"),
         ("19 July 2025", "is not a date", "2025-07-19"),
+        ("2025-7-1", "months, days and weeks take two digits", "write 2025-07-01"),
+        ("2025-7", "months, days and weeks take two digits", "write 2025-07"),
+        ("2025-W3", "months, days and weeks take two digits", "write 2025-W03"),
         ("2025-07-19T10:00:00+02:00", "has a time of day", "drop the time"),
     ],
 )
