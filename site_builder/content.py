@@ -415,6 +415,8 @@ def parse_fact_list(
                 "start each item with '- id: ...'",
             )
         )
+        if unusable_ids is not None:
+            unusable_ids.add(ANY_ID)
         return []
     records = []
     for index, item in enumerate(document.data):
@@ -515,8 +517,11 @@ def _load_facts(
     required: bool = True,
     unusable_ids: set[str] | None = None,
 ) -> list[RecordT]:
+    reported = len(problems)
     text = _read(path, problems, required)
     if text is None:
+        if len(problems) > reported and unusable_ids is not None:
+            unusable_ids.add(ANY_ID)  # unreadable (already reported): check no reference to it
         return []
     return parse_fact_list(model, text, str(path), problems, unusable_ids)
 
@@ -569,7 +574,8 @@ def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
                     "file not found",
                     None,
                     None,
-                    "create it (see docs/content-model.md), or point --content at the right folder",
+                    "create it (see docs/content-model.md), point --content at the right "
+                    "folder, or start a new explainer with `site-builder init DIR`",
                 )
             )
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from site_builder.errors import Problem
 from site_builder.model import BUILTIN_PAGES, Evidence, Origin, Site
@@ -157,7 +157,14 @@ def _config_references(site: Site) -> Iterator[Problem]:
     config = site.config
     slugs = {summary.slug for summary in site.summaries}
     if config.home not in slugs:
-        yield _unknown("summary", config.home, slugs, config.origin, "home")
+        problem = _unknown("summary", config.home, slugs, config.origin, "home")
+        if not slugs:
+            problem = replace(
+                problem,
+                hint=f"add summaries/{config.home}.md with 'slug: {config.home}' in its "
+                "front matter: it is the home page's text",
+            )
+        yield problem
     for index, entry in enumerate(config.nav):
         if entry not in slugs and entry not in BUILTIN_PAGES:
             yield _unknown("page", entry, slugs | set(BUILTIN_PAGES), config.origin, "nav", index)

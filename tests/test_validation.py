@@ -391,3 +391,19 @@ def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
     check_site(
         BuildOptions(content=content), {"report": "they met on Tuesday. Alice said “no” – twice."}
     )
+
+
+def test_an_unreadable_fact_file_is_one_problem_not_a_cascade(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    (content / "facts" / "events.yaml").write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(content=content))
+    assert [p.message for p in caught.value.problems] == [
+        "not valid UTF-8 text (invalid start byte at byte 0)"
+    ]
+
+
+def test_a_fact_file_that_is_not_a_list_is_one_problem(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, {"facts/events.yaml": "id: x\ntitle: y\n"}))
+    assert (problem.line, problem.message) == (1, "expected a list of items, found a mapping")
+    assert problem.hint == "start each item with '- id: ...'"
