@@ -164,7 +164,7 @@ def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
         node["description"] = "Proposed, not yet happened."
     else:
         node["eventStatus"] = "https://schema.org/EventScheduled"
-    players = site.players_by_id  # not site.player(): a scan of every player, per event
+    players = site.players_by_id
     places = [players[p] for p in event.players if players[p].kind == "place"]
     if places:
         node["location"] = {"@type": "Place", "name": places[0].name}

@@ -244,13 +244,10 @@ class Site:
         }[kind]
         return ids | (set(self.unusable_ids.get(kind, ())) - {ANY_ID})
 
-    def source(self, source_id: str) -> Source:
-        """The source with this id."""
-        return next(source for source in self.sources if source.id == source_id)
-
-    def player(self, player_id: str) -> Player:
-        """The player with this id."""
-        return next(player for player in self.players if player.id == player_id)
+    @cached_property
+    def sources_by_id(self) -> Mapping[str, Source]:
+        """Sources by id, built once."""
+        return {source.id: source for source in self.sources}
 
     @cached_property
     def players_by_id(self) -> Mapping[str, Player]:

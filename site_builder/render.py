@@ -199,8 +199,13 @@ class ViewBuilder:
         self.site = site
         self.urls = urls
         self.markdown = MarkdownRenderer(self.resolve_link)
-        self._sources = {source.id: source for source in site.sources}
-        self._players = {player.id: player for player in site.players}
+        self._sources = site.sources_by_id
+        self._players = site.players_by_id
+        self._side_labels = {side.id: side.label for side in site.config.sides}
+        # An event shows on the timeline and on each of its players' pages, a player on the
+        # players index and their own page: build each view once per build.
+        self._event_views: dict[str, EventView] = {}
+        self._player_views: dict[str, PlayerView] = {}
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
         """URL for an identity link (`player:some-id`), or None if it names nothing."""
@@ -240,6 +245,11 @@ class ViewBuilder:
 
     def event(self, event: Event) -> EventView:
         """An event's view."""
+        if event.id not in self._event_views:
+            self._event_views[event.id] = self._make_event(event)
+        return self._event_views[event.id]
+
+    def _make_event(self, event: Event) -> EventView:
         date_context = None
         if event.date_source is not None:
             date_source = self._sources[event.date_source]
@@ -262,21 +272,25 @@ class ViewBuilder:
 
     def player(self, player: Player) -> PlayerView:
         """A player's view."""
-        side_labels = {side.id: side.label for side in self.site.config.sides}
+        if player.id not in self._player_views:
+            self._player_views[player.id] = self._make_player(player)
+        return self._player_views[player.id]
+
+    def _make_player(self, player: Player) -> PlayerView:
         return PlayerView(
             id=player.id,
             url=self.urls.url(player_path(player.id)),
             name=player.name,
             role=player.role,
             kind=player.kind,
-            side=side_labels.get(player.side) if player.side else None,
+            side=self._side_labels.get(player.side) if player.side else None,
             affiliation=player.affiliation,
             summary=player.summary,
             bio_html=self.markdown.render(player.bio) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
         )
 
-    def timeline(self, events: list[EventView] | None = None) -> list[MonthGroup]:
+    def timeline(self) -> list[MonthGroup]:
         """Events in date order, grouped by month."""
         groups: dict[tuple[int, int], list[EventView]] = {}
         for event in self.site.events_in_order():
@@ -465,6 +479,10 @@ def render_site(
         **{s.slug: s.meta.title for s in site.summaries},
     }
     config = site.config
+    nav_paths = [
+        (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
+        for entry in config.nav
+    ]
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     for spec in page_specs(site, views):
@@ -472,14 +490,7 @@ def render_site(
         if reused is not None:
             pages[spec.path] = reused
             continue
-        nav = [
-            NavItem(
-                nav_labels[entry],
-                urls.url(HOME if entry == config.home else nav_targets[entry]),
-                (HOME if entry == config.home else nav_targets[entry]) == spec.path,
-            )
-            for entry in config.nav
-        ]
+        nav = [NavItem(label, urls.url(path), path == spec.path) for label, path in nav_paths]
         context = {
             **spec.context,
             "site": {
