@@ -95,16 +95,24 @@ def build_site(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     site = load_site(options.content)
     tree = render_tree(site, options)
+    pages = write_tree(site, tree, options)
+    seconds = time.perf_counter() - started
+    log.info("built %d pages in %.2f s", pages, seconds)
+    return BuildResult(pages=pages, files=len(tree.paths), seconds=seconds, out=options.out)
+
+
+def write_tree(site: Site, tree: OutputTree, options: BuildOptions) -> int:
+    """Check the tree's links (an error with --strict, else warnings), then swap it into place.
+
+    Returns the number of HTML pages written.
+    """
     broken = link_problems(site, tree, options)
     if broken and options.strict:
         raise ContentError(broken)
     for problem in broken:
         log.warning("%s", problem)
     tree.commit(options.out, protected=(options.content, options.templates))
-    seconds = time.perf_counter() - started
-    pages = sum(1 for path in tree.paths if path.endswith(".html"))
-    log.info("built %d pages in %.2f s", pages, seconds)
-    return BuildResult(pages=pages, files=len(tree.paths), seconds=seconds, out=options.out)
+    return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
 def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
@@ -193,17 +201,11 @@ class SiteBuilder:
             reuse=reuse,
         )
         tree = render_tree(site, self.options, pages)
-        broken = link_problems(site, tree, self.options)
-        if broken and self.options.strict:
-            raise ContentError(broken)
-        for problem in broken:
-            log.warning("%s", problem)
-        tree.commit(self.options.out, protected=(self.options.content, self.options.templates))
+        total = write_tree(site, tree, self.options)
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()
         self.last_rendered = rendered
         seconds = time.perf_counter() - started
-        total = sum(1 for path in tree.paths if path.endswith(".html"))
         what = "everything" if changes is None else describe_changes(changes)
         log.info("rebuilt %d of %d pages in %.0f ms (%s)", rendered, total, seconds * 1000, what)
         return BuildResult(
