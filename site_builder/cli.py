@@ -78,8 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _options(args: argparse.Namespace) -> BuildOptions:
-    if not args.content.is_dir():
+def _options(args: argparse.Namespace, need_content: bool = True) -> BuildOptions:
+    if need_content and not args.content.is_dir():
         raise UsageError(
             f"content folder not found: {args.content}\n"
             "    hint: run from the explainer's folder, or pass --content PATH"
@@ -178,12 +178,7 @@ def _add_publish_commands(
 
 def run_deploy(args: argparse.Namespace) -> int:
     """`site-builder deploy`."""
-    if args.no_build:
-        options = BuildOptions(
-            content=args.content, templates=args.templates, out=args.out, base_url=args.base_url
-        )
-    else:
-        options = _options(args)
+    options = _options(args, need_content=not args.no_build)  # --no-build publishes --out as is
     deploy = DeployOptions(
         remote=args.remote, branch=args.branch, message=args.message, cname=args.cname
     )
