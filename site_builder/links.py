@@ -35,8 +35,6 @@ _URL_ATTRIBUTES = {
     ("video", "src"),
     ("video", "poster"),
 }
-# Inline Markdown link targets: [text](target "title")
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
 
 
 @dataclass(frozen=True)
@@ -207,14 +205,12 @@ def check_site_links(site: Site, files: Mapping[str, bytes], base_url: str) -> l
     located: list[Problem] = []
     in_markdown: set[str] = set()
     for markdown in markdown_texts(site):
-        for match in _MARKDOWN_LINK.finditer(markdown.text):
+        for match in markdown.link_targets():
             target = match.group(1)
             if target not in first:
                 continue
             in_markdown.add(target)
-            before = markdown.text[: match.start(1)]
-            line = markdown.line + before.count("\n")
-            column = markdown.column + len(before) - (before.rfind("\n") + 1)
+            line, column = markdown.position(match.start(1))
             located.append(
                 Problem(
                     markdown.path,

@@ -29,6 +29,18 @@ class MarkdownText:
     line: int
     column: int
 
+    def link_targets(self) -> Iterator[re.Match[str]]:
+        """Every link target written in the text, inline or as a reference (group 1)."""
+        yield from _INLINE_LINK.finditer(self.text)
+        yield from _REFERENCE_LINK.finditer(self.text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """File line and column of a character offset in the text."""
+        before = self.text[:offset]
+        line = self.line + before.count("\n")
+        column = self.column + len(before) - (before.rfind("\n") + 1)
+        return line, column
+
 
 def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> list[Problem]:
     """Run every cross-file check; return the problems found (empty when all is well)."""
@@ -212,15 +224,13 @@ def check_links(
     """Report identity links (event:ID, player:ID, ...) whose target does not exist."""
     if targets is None:
         targets = link_targets(site)
-    for match in (*_INLINE_LINK.finditer(markdown.text), *_REFERENCE_LINK.finditer(markdown.text)):
+    for match in markdown.link_targets():
         target = match.group(1)
         scheme, colon, name = target.partition(":")
         if not colon or scheme not in LINK_SCHEMES:
             continue
         if name not in targets[scheme]:
-            before = markdown.text[: match.start(1)]
-            line = markdown.line + before.count("\n")
-            column = markdown.column + len(before) - (before.rfind("\n") + 1)
+            line, column = markdown.position(match.start(1))
             close = difflib.get_close_matches(name, sorted(targets[scheme]), n=1)
             hint = (
                 f"did you mean '{scheme}:{close[0]}'?"
