@@ -517,11 +517,12 @@ def _load_facts(
     required: bool = True,
     unusable_ids: set[str] | None = None,
 ) -> list[RecordT]:
-    reported = len(problems)
     text = _read(path, problems, required)
     if text is None:
-        if len(problems) > reported and unusable_ids is not None:
-            unusable_ids.add(ANY_ID)  # unreadable (already reported): check no reference to it
+        # Missing or unreadable, and reported as such (optional files carry no ids): no
+        # reference to this kind can be checked.
+        if unusable_ids is not None:
+            unusable_ids.add(ANY_ID)
         return []
     return parse_fact_list(model, text, str(path), problems, unusable_ids)
 
