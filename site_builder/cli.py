@@ -17,7 +17,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.build import BuildOptions, SiteBuilder, build_site, check_site
 from site_builder.deploy import DeployOptions, deploy_site
-from site_builder.errors import SiteError, UsageError
+from site_builder.errors import SiteError, UsageError, count_of
 from site_builder.scaffold import KINDS, init_project, new_entry
 
 log = logging.getLogger("site_builder")
@@ -117,11 +117,6 @@ def _source_texts(pairs: list[str]) -> dict[str, str]:
     return texts
 
 
-def _count(number: int, noun: str) -> str:
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-    return f"{number} {noun if number == 1 else plural}"
-
-
 def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`."""
     texts = _source_texts(args.source_text)
@@ -135,7 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
         checked = f"; {quotes} quotes found verbatim in their source" if texts else ""
         counts = ", ".join(
-            _count(len(items), noun)
+            count_of(len(items), noun)
             for items, noun in (
                 (site.events, "event"),
                 (site.players, "player"),

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def count_of(number: int, noun: str) -> str:
+    """ "1 problem", "2 problems", "3 summaries": a number with its noun agreeing."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content or templates, located in a file."""
@@ -52,8 +58,7 @@ class ContentError(SiteError):
     def report(self) -> str:
         """All problems as a numbered list, one run showing every mistake."""
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} found:"]
+        lines = [f"{count_of(count, 'problem')} found:"]
         for number, problem in enumerate(self.problems, start=1):
             lines.append(f"{number:>3}. {problem}")
         return "\n".join(lines)

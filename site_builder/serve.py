@@ -30,7 +30,7 @@ from livereload.handlers import (  # type: ignore[import-untyped]
 from livereload.server import Server  # type: ignore[import-untyped]
 from tornado.ioloop import IOLoop
 
-from site_builder.errors import ContentError, SiteError, UsageError
+from site_builder.errors import ContentError, SiteError, UsageError, count_of
 from site_builder.watch import EventWatcher
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,6 @@ def error_page(error: BaseException, root: Path) -> str:
         located = f"<code>{html.escape(where)}</code>: " if where else ""
         hint_html = f'<p class="hint">hint: {html.escape(hint)}</p>' if hint else ""
         rows.append(f"<li>{located}{html.escape(message)}{hint_html}</li>")
-    count = len(items)
-    noun = "problem" if count == 1 else "problems"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -112,7 +110,7 @@ code {{ background: #f3f3f3; padding: 0 .25rem; }}
 <body>
 <main id="{ERROR_PAGE_ID}">
 <h1>The site could not be built</h1>
-<p>{count} {noun} found. The last good build stays in {html.escape(str(root))};
+<p>{count_of(len(items), "problem")} found. The last good build stays in {html.escape(str(root))};
 this page reloads by itself when you save a fix.</p>
 <ol class="problems">
 {chr(10).join(rows)}
