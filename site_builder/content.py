@@ -441,6 +441,16 @@ def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | 
     return build_record(SiteConfig, document.data or {}, path, document, (), problems)
 
 
+def read_config_quietly(content_dir: Path) -> SiteConfig | None:
+    """site.yaml's config, or None when it is missing or invalid (a build reports why)."""
+    path = content_dir / "site.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return parse_config(text, str(path), [])
+
+
 def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | None:
     """Parse a Markdown summary with YAML front matter between two `---` lines."""
     lines = text.splitlines(keepends=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.build import BuildOptions, build_site
-from site_builder.content import parse_config
+from site_builder.content import read_config_quietly
 from site_builder.errors import ContentError, DeployError
 
 log = logging.getLogger(__name__)
@@ -193,16 +193,6 @@ def source_commit(repo: Repository, exclude: Sequence[Path] = ()) -> SourceCommi
     return SourceCommit(head, dirty)
 
 
-def configured_cname(content: Path) -> str | None:
-    """The `cname` from site.yaml, or None when unset or unreadable (the build reports why)."""
-    try:
-        text = (content / "site.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    config = parse_config(text, str(content / "site.yaml"), [])
-    return config.cname if config is not None else None
-
-
 def check_cname(cname: str, where: str) -> str:
     """A bare, lowercase domain for the CNAME file; raise DeployError otherwise."""
     domain = cname.strip().lower()
@@ -242,7 +232,9 @@ def deploy_site(
 
 
 def _config_cname(content: Path) -> str | None:
-    cname = configured_cname(content)
+    """The checked `cname` of site.yaml, or None when unset or unreadable."""
+    config = read_config_quietly(content)
+    cname = config.cname if config is not None else None
     return check_cname(cname, str(content / "site.yaml")) if cname else None
 
 

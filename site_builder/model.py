@@ -48,9 +48,19 @@ class Origin:
 UNKNOWN_ORIGIN = Origin(path="<unknown>", line=1, column=1)
 
 
+def is_slug(value: str) -> bool:
+    """True for a URL-safe id: lowercase letters and digits in hyphen-separated words."""
+    return _SLUG.fullmatch(value) is not None
+
+
+def suggest_slug(value: str, fallback: str = "my-id") -> str:
+    """A URL-safe id made from `value`'s letters and digits ('Bob Smith' -> 'bob-smith')."""
+    return "-".join(re.findall(r"[a-z0-9]+", value.lower())) or fallback
+
+
 def _check_slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "my-id"
+    if not is_slug(value):
+        suggestion = suggest_slug(value)
         raise PydanticCustomError(
             "slug",
             "'{value}' is not a URL-safe id",

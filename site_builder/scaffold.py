@@ -15,17 +15,16 @@ from site_builder.content import (
     EVENTS_FILE,
     PLAYERS_FILE,
     SOURCES_FILE,
-    parse_config,
     parse_fact_list,
     parse_summary,
+    read_config_quietly,
 )
 from site_builder.errors import ContentError, Problem, UsageError
-from site_builder.model import Event, Player, Record, SiteConfig, Source
+from site_builder.model import Event, Player, Record, SiteConfig, Source, is_slug, suggest_slug
 from site_builder.urls import RESERVED_SLUGS
 
 KINDS = ("event", "player", "source", "summary")
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Ids already in a file, found without parsing it (a file with a YAML error still has ids).
 _ID_LINE = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
 _SLUG_LINE = re.compile(r"^slug:[ \t]*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
@@ -101,7 +100,7 @@ def new_entry(
             "`site-builder init DIR`"
         )
     day = (today or date.today()).isoformat()
-    config = _read_config(content)
+    config = read_config_quietly(content)
     if kind == "summary":
         return _new_summary(content, entry_id, day)
     relative, model = _FACT_FILES[kind]
@@ -162,8 +161,8 @@ def fresh_id(base: str, taken: set[str]) -> str:
 def _choose_id(kind: str, entry_id: str | None, taken: set[str]) -> str:
     if entry_id is None:
         return fresh_id("new-page" if kind == "summary" else f"new-{kind}", taken)
-    if not _SLUG.fullmatch(entry_id):
-        suggestion = "-".join(re.findall(r"[a-z0-9]+", entry_id.lower())) or f"new-{kind}"
+    if not is_slug(entry_id):
+        suggestion = suggest_slug(entry_id, f"new-{kind}")
         raise UsageError(
             f"'{entry_id}' is not a URL-safe id\n"
             f"    hint: use lowercase letters, digits and hyphens, e.g. {suggestion!r}"
@@ -194,14 +193,6 @@ def _new_summary(content: Path, entry_id: str | None, day: str) -> Added:
     with path.open("x", encoding="utf-8") as stream:
         stream.write(text)
     return Added(path, 1, "summary", slug)
-
-
-def _read_config(content: Path) -> SiteConfig | None:
-    try:
-        text = (content / "site.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return parse_config(text, str(content / "site.yaml"), [])
 
 
 def _ids_in(path: Path) -> list[str]:
