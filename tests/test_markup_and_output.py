@@ -27,11 +27,22 @@ def test_raw_html_in_markdown_is_sanitised() -> None:
     assert "javascript:" not in html and "onclick" not in html and "onerror" not in html
 
 
-def test_markdown_keeps_ids_classes_and_identity_links() -> None:
-    html = render("## Why {: #why .lead }\n\nSee [Alice](player:alice) and *this*.")
-    assert '<h2 class="lead" id="why">' in html or '<h2 id="why" class="lead">' in html
+def test_markdown_is_github_flavoured_with_identity_links_and_typography() -> None:
+    html = render(
+        'See [Alice](player:alice) and *this* -- "quoted" ~~gone~~.\n\n'
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nA claim.[^1]\n\n[^1]: The note.\n"
+    )
     assert '<a href="/players/alice/">Alice</a>' in html
-    assert "<em>this</em>" in html
+    assert "<em>this</em> \u2013 \u201cquoted\u201d <del>gone</del>" in html
+    assert "<td>1</td>" in html
+    # Footnotes keep the ids and classes that link a reference to its note and back.
+    assert 'id="fn-1"' in html and 'href="#fn-1"' in html and 'class="footnote-backref"' in html
+
+
+def test_code_keeps_straight_quotes_and_dashes() -> None:
+    html = render('Run `say "hi" -- now`.\n\n```\nx = "a" -- b\n```\n')
+    assert '<code>say "hi" -- now</code>' in html
+    assert 'x = "a" -- b' in html
 
 
 def test_text_from_yaml_is_escaped_in_pages(tmp_path: Path) -> None:
