@@ -520,21 +520,40 @@ EVENTS_FILE = "facts/events.yaml"
 UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
 
 
+def fact_files(content_dir: Path, relative: str) -> list[Path]:
+    """The files holding one kind of fact: `facts/players.yaml` and/or `facts/players/*.yaml`.
+
+    A story that runs for years outgrows one file per kind: its facts can be split into a
+    folder (by year, by letter), read in name order after the single file.
+    """
+    single = content_dir / relative
+    folder = single.with_suffix("")
+    files = [single] if single.is_file() else []
+    if folder.is_dir():
+        files += sorted(path for path in folder.glob("*.yaml") if path.is_file())
+    return files
+
+
 def _load_facts(
-    path: Path,
+    content_dir: Path,
+    relative: str,
     model: type[RecordT],
     problems: list[Problem],
     required: bool = True,
     unusable_ids: set[str] | None = None,
 ) -> list[RecordT]:
-    text = _read(path, problems, required)
-    if text is None:
-        # Missing or unreadable, and reported as such (optional files carry no ids): no
-        # reference to this kind can be checked.
-        if unusable_ids is not None:
-            unusable_ids.add(ANY_ID)
-        return []
-    return parse_fact_list(model, text, str(path), problems, unusable_ids)
+    files = fact_files(content_dir, relative) or [content_dir / relative]
+    records: list[RecordT] = []
+    for path in files:
+        text = _read(path, problems, required)
+        if text is None:
+            # Missing or unreadable, and reported as such (optional files carry no ids): no
+            # reference to this kind can be checked.
+            if unusable_ids is not None:
+                unusable_ids.add(ANY_ID)
+            continue
+        records += parse_fact_list(model, text, str(path), problems, unusable_ids)
+    return records
 
 
 def load_content(content_dir: Path) -> Loaded:
@@ -547,15 +566,15 @@ def load_content(content_dir: Path) -> Loaded:
         loaded.config = parse_config(text, str(config_path), problems)
     unusable = loaded.unusable_ids
     loaded.sources = _load_facts(
-        content_dir / SOURCES_FILE, Source, problems, unusable_ids=unusable["source"]
+        content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"]
     )
     loaded.players = _load_facts(
-        content_dir / PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"]
+        content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"]
     )
     loaded.events = _load_facts(
-        content_dir / EVENTS_FILE, Event, problems, unusable_ids=unusable["event"]
+        content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"]
     )
-    loaded.updates = _load_facts(content_dir / UPDATES_FILE, Update, problems, required=False)
+    loaded.updates = _load_facts(content_dir, UPDATES_FILE, Update, problems, required=False)
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)
