@@ -631,11 +631,9 @@ def _template_position(error: BaseException, fallback: str) -> tuple[str, int | 
 
 
 def unique_problems(problems: list[Problem]) -> list[Problem]:
-    """The problems without repeats (one template error breaks many pages), in order."""
-    seen: set[str] = set()
-    unique = []
+    """One problem per place and message, in order: a template error breaks every page that
+    uses the template, and is reported once, naming the first page it broke."""
+    first: dict[tuple[str, int, int, str], Problem] = {}
     for problem in problems:
-        if str(problem) not in seen:
-            seen.add(str(problem))
-            unique.append(problem)
-    return unique
+        first.setdefault(problem.sort_key(), problem)
+    return list(first.values())
