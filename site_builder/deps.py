@@ -189,6 +189,8 @@ def stale_pages(
     `closures` maps each page template to the templates it uses (see `template_closure`).
     """
     content = _content_pages(old, new, changes)
+    if [label for label, _ in old.timeline_parts] != [label for label, _ in new.timeline_parts]:
+        content = None  # the timeline was split (or joined): every event's URL changed
 
     def stale(path: str, template: str) -> bool:
         if template not in KNOWN_TEMPLATES or content is None:
@@ -199,7 +201,8 @@ def stale_pages(
                 return True
         if path == NOT_FOUND:
             return False  # the 404 page shows only the site config and nav
-        return path in content
+        # The parts of a split timeline go stale with the timeline.
+        return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
 
     return stale
 

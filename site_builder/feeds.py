@@ -26,6 +26,7 @@ from site_builder.urls import (
     event_path,
     player_path,
     summary_path,
+    timeline_part_path,
 )
 
 SITEMAP = "sitemap.xml"
@@ -58,6 +59,8 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
     summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
     player_id = path.removeprefix("players/").removesuffix("/")
     player = site.players_by_id.get(player_id) if path == player_path(player_id) else None
+    # A split timeline's index lists no events itself: each year's page describes its own.
+    timeline_events = {timeline_part_path(label): events for label, events in site.timeline_parts}
     data: dict[str, Any] | None
     og_type = "website"
     if path == HOME:
@@ -68,8 +71,8 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
         data = _graph(_article(site, urls, path, title, description))
     elif player is not None:
         data = _graph(_player(player, urls))
-    elif path == TIMELINE:
-        events = [_event(site, event, urls) for event in site.events_in_order()]
+    elif path.startswith(TIMELINE) and path in timeline_events:
+        events = [_event(site, event, urls) for event in timeline_events[path]]
         data = _graph(_collection(site, urls, path, title, description, events))
     elif path in (PLAYERS, SOURCES):
         data = _graph(_collection(site, urls, path, title, description, []))
@@ -155,7 +158,7 @@ def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": "Event",
         "name": event.title,
-        "url": urls.absolute(event_path(event.id)),
+        "url": urls.absolute(event_path(event.id, site.timeline_page_of(event.id))),
         "startDate": start,
     }
     if end is not None:

@@ -18,6 +18,7 @@ from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from site_builder.dates import DateSyntaxError, FuzzyDate, parse_date
+from site_builder.urls import TIMELINE, timeline_part_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -227,6 +228,10 @@ class SiteConfig(Record):
     cname: Text | None = None
 
 
+# Past this many events the timeline is split into a page per year.
+TIMELINE_PAGE_LIMIT = 500
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything the explainer holds, loaded and validated, with lookups by id."""
@@ -276,6 +281,33 @@ class Site:
     def _events_sorted(self) -> tuple[Event, ...]:
         # Sorted once: rendering asks for this order once per player page.
         return tuple(sorted(self.events, key=lambda event: event.date.sort_key()))
+
+    @cached_property
+    def timeline_parts(self) -> tuple[tuple[str, tuple[Event, ...]], ...]:
+        """(label, events in order) of each timeline page.
+
+        One unlabelled part while the timeline fits one page; past TIMELINE_PAGE_LIMIT events a
+        page per year (a twenty-thousand-event page is not a page a reader can use).
+        """
+        events = self._events_sorted
+        if len(events) <= TIMELINE_PAGE_LIMIT:
+            return (("", events),)
+        years: dict[str, list[Event]] = {}
+        for event in events:
+            years.setdefault(str(event.date.first_day().year), []).append(event)
+        return tuple((year, tuple(items)) for year, items in years.items())
+
+    def timeline_page_of(self, event_id: str) -> str:
+        """Site path of the timeline page that shows an event."""
+        return self._timeline_pages.get(event_id, TIMELINE)
+
+    @cached_property
+    def _timeline_pages(self) -> dict[str, str]:
+        return {
+            event.id: timeline_part_path(label)
+            for label, events in self.timeline_parts
+            for event in events
+        }
 
     def events_of(self, player_id: str) -> list[Event]:
         """Events a player appears in, in date order (back-links computed from the events)."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import traceback
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -36,6 +37,7 @@ from site_builder.urls import (
     player_path,
     source_path,
     summary_path,
+    timeline_part_path,
 )
 
 log = logging.getLogger(__name__)
@@ -144,6 +146,29 @@ class SideGroup:
 
 
 @dataclass(frozen=True)
+class IndexEntry:
+    """A player on the A-Z index of a large cast: name, role and side only."""
+
+    name: str
+    url: str
+    role: str
+    side: str | None
+
+
+@dataclass(frozen=True)
+class LetterGroup:
+    """Players whose names start with one letter."""
+
+    letter: str
+    anchor: str
+    players: tuple[IndexEntry, ...]
+
+
+# Past this many players the index lists them from A to Z, in short, instead of by side.
+PLAYERS_BY_SIDE_LIMIT = 150
+
+
+@dataclass(frozen=True)
 class SourceView:
     """A source and every place its evidence is used."""
 
@@ -221,11 +246,15 @@ class ViewBuilder:
                 return self.urls.url(HOME)
             return self.urls.url(summary_path(name))
         path_of: dict[str, Callable[[str], str]] = {
-            "event": event_path,
+            "event": self.event_site_path,
             "player": player_path,
             "source": source_path,
         }
         return self.urls.url(path_of[scheme](name))
+
+    def event_site_path(self, event_id: str) -> str:
+        """Site path (with fragment) of an event on the timeline page that shows it."""
+        return event_path(event_id, self.site.timeline_page_of(event_id))
 
     def source_link(self, source: Source) -> Link:
         """Link to a source's entry on the sources page."""
@@ -262,7 +291,7 @@ class ViewBuilder:
                 date_context = self.source_link(date_source)
         return EventView(
             id=event.id,
-            url=self.urls.url(event_path(event.id)),
+            url=self.urls.url(self.event_site_path(event.id)),
             title=event.title,
             date=date_view(event.date),
             when=event.when,
@@ -295,10 +324,10 @@ class ViewBuilder:
             citations=tuple(self.citation(item) for item in player.evidence),
         )
 
-    def timeline(self) -> list[MonthGroup]:
-        """Events in date order, grouped by month."""
+    def timeline(self, events: Sequence[Event] | None = None) -> list[MonthGroup]:
+        """Events (all of them unless given) in date order, grouped by month."""
         groups: dict[tuple[int, int], list[EventView]] = {}
-        for event in self.site.events_in_order():
+        for event in self.site.events_in_order() if events is None else events:
             groups.setdefault(month_key(event.date), []).append(self.event(event))
         return [
             MonthGroup(month_label(key), month_machine(key), tuple(views))
@@ -317,10 +346,32 @@ class ViewBuilder:
             groups.append(SideGroup("Others", tuple(others)))
         return groups
 
+    def letter_groups(self) -> list[LetterGroup]:
+        """Every player by name from A to Z, grouped by initial, as short entries."""
+        entries = sorted(
+            (
+                IndexEntry(
+                    name=player.name,
+                    url=self.urls.url(player_path(player.id)),
+                    role=player.role,
+                    side=self._side_labels.get(player.side) if player.side else None,
+                )
+                for player in self.site.players
+            ),
+            key=lambda entry: (_sort_name(entry.name), entry.name, entry.url),
+        )
+        groups: dict[str, list[IndexEntry]] = {}
+        for entry in entries:
+            groups.setdefault(_initial(entry.name), []).append(entry)
+        return [
+            LetterGroup(letter, "other" if letter == "#" else letter.lower(), tuple(members))
+            for letter, members in groups.items()
+        ]
+
     def quotes_by(self, player_id: str) -> list[Citation]:
         """Every quote attributed to a player, with where it is used."""
         found = [
-            self.citation(item, Link(event.title, self.urls.url(event_path(event.id))))
+            self.citation(item, Link(event.title, self.urls.url(self.event_site_path(event.id))))
             for event, item in self.site.quotes_of(player_id)
         ]
         return _unique_quotes(found)
@@ -329,7 +380,7 @@ class ViewBuilder:
         """Every source with each quote or note that cites it and where it is used."""
         uses: dict[str, list[Citation]] = {source.id: [] for source in self.site.sources}
         for event in self.site.events_in_order():
-            used_in = Link(event.title, self.urls.url(event_path(event.id)))
+            used_in = Link(event.title, self.urls.url(self.event_site_path(event.id)))
             for item in event.evidence:
                 uses[item.source].append(self.citation(item, used_in))
         for player in self.site.players:
@@ -350,6 +401,18 @@ class ViewBuilder:
             )
             for source in self.site.sources
         ]
+
+
+def _sort_name(name: str) -> str:
+    """A name without accents, case-folded: "Émile" sorts with "Emil"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _initial(name: str) -> str:
+    """The A-Z heading a name goes under; "#" for names that start with no letter A-Z."""
+    first = _sort_name(name).lstrip()[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
 
 
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:
@@ -389,20 +452,23 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
         }
 
     yield PageSpec(HOME, "home.html", config.title, config.description, home_context)
-    yield PageSpec(
-        TIMELINE,
-        "timeline.html",
-        "Timeline",
-        f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
-        lambda: {"groups": views.timeline(), "chart": chart_view(site)},
-    )
-    yield PageSpec(
-        PLAYERS,
-        "players.html",
-        "Key players",
-        "Who is who in the story, grouped by side.",
-        lambda: {"groups": views.side_groups()},
-    )
+    yield from timeline_specs(site, views)
+    if len(site.players) > PLAYERS_BY_SIDE_LIMIT:
+        yield PageSpec(
+            PLAYERS,
+            "players.html",
+            "Key players",
+            "Who is who in the story, from A to Z.",
+            lambda: {"groups": [], "letters": views.letter_groups()},
+        )
+    else:
+        yield PageSpec(
+            PLAYERS,
+            "players.html",
+            "Key players",
+            "Who is who in the story, grouped by side.",
+            lambda: {"groups": views.side_groups(), "letters": []},
+        )
     for player in site.players:
         yield PageSpec(
             player_path(player.id),
@@ -429,6 +495,61 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             functools.partial(_summary_context, views, summary),
         )
     yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.")
+
+
+@dataclass(frozen=True)
+class TimelinePartLink:
+    """A part (year) of a split timeline, in the navigation between parts."""
+
+    label: str
+    url: str
+    count: int
+    current: bool
+
+
+def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
+    """The timeline: one page, or an index of years and a page per year (see Site)."""
+    as_of = date_view(site.config.as_of).text
+    parts = site.timeline_parts
+    if len(parts) == 1:
+        yield PageSpec(
+            TIMELINE,
+            "timeline.html",
+            "Timeline",
+            f"Every event of the story in date order, as of {as_of}.",
+            lambda: {"groups": views.timeline(), "chart": chart_view(site), "parts": []},
+        )
+        return
+
+    def links(current: str) -> list[TimelinePartLink]:
+        return [
+            TimelinePartLink(
+                label, views.urls.url(timeline_part_path(label)), len(events), label == current
+            )
+            for label, events in parts
+        ]
+
+    yield PageSpec(
+        TIMELINE,
+        "timeline.html",
+        "Timeline",
+        f"Every event of the story by year, {parts[0][0]} to {parts[-1][0]}, as of {as_of}.",
+        lambda: {"groups": [], "chart": None, "parts": links("")},
+    )
+    for label, events in parts:
+        yield PageSpec(
+            timeline_part_path(label),
+            "timeline.html",
+            f"Timeline: {label}",
+            f"Every event of {label} in date order, as of {as_of}.",
+            functools.partial(_timeline_part_context, site, views, events, links(label)),
+        )
+
+
+def _timeline_part_context(
+    site: Site, views: ViewBuilder, events: Sequence[Event], parts: list[TimelinePartLink]
+) -> dict[str, Any]:
+    return {"groups": views.timeline(events), "chart": chart_view(site, events), "parts": parts}
 
 
 def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
@@ -612,14 +733,14 @@ def update_views(site: Site) -> list[UpdateView]:
     return [UpdateView(date_view(update.date), update.summary) for update in ordered]
 
 
-def chart_view(site: Site) -> TimelineChart | None:
+def chart_view(site: Site, events: Sequence[Event] | None = None) -> TimelineChart | None:
     """Geometry of the timeline overview SVG (see chart.py), or None without events."""
-    events = [
+    chart_events = [
         ChartEvent(event.id, event.title, event.date, event.date.text(), event.status)
-        for event in site.events_in_order()
+        for event in (site.events_in_order() if events is None else events)
     ]
     as_of = site.config.as_of
-    return timeline_chart(events, as_of.first_day(), as_of.text())
+    return timeline_chart(chart_events, as_of.first_day(), as_of.text())
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

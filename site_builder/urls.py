@@ -30,9 +30,14 @@ def summary_path(slug: str) -> str:
     return f"{slug}/"
 
 
-def event_path(event_id: str) -> str:
-    """Site path (with fragment) of an event on the timeline."""
-    return f"{TIMELINE}#{event_id}"
+def event_path(event_id: str, page: str = TIMELINE) -> str:
+    """Site path (with fragment) of an event on the timeline page that shows it."""
+    return f"{page}#{event_id}"
+
+
+def timeline_part_path(label: str) -> str:
+    """Site path of one part of a split timeline ("2024" -> "timeline/2024/"); "" is the whole."""
+    return f"{TIMELINE}{label}/" if label else TIMELINE
 
 
 def source_path(source_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -148,3 +149,43 @@ def test_progress_shows_on_a_terminal_only_once_a_build_is_slow() -> None:
     ProgressLine(quick, after=60.0)(64, 1000)
     assert terminal.getvalue().endswith("rendered 64 of 1,000 pages")
     assert pipe.getvalue() == "" and quick.getvalue() == ""
+
+
+def test_a_long_timeline_is_split_by_year_with_navigation(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=200, events=1200)
+    out = tmp_path / "out"
+    build_site(BuildOptions(content=content, out=out, strict=True))  # strict: links resolve
+    index = (out / "timeline" / "index.html").read_text("utf-8")
+    assert '<a href="/timeline/2023/">2023</a> <span class="count">(600 events)</span>' in index
+    assert '<a href="/timeline/2024/">2024</a>' in index
+    assert 'class="event"' not in index  # the index lists years, not events
+    year = (out / "timeline" / "2023" / "index.html").read_text("utf-8")
+    assert year.count('<li class="event') == 600 and "Event 599 of 2023" in year
+    assert "of 2024" not in year.split("<main")[1].split("</main>")[0].replace("2024/", "")
+    assert '<a rel="next" href="/timeline/2024/">2024 →</a>' in year
+    assert 'aria-current="page">2023</a>' in year
+    # Links to an event go to the page of its year.
+    player = (out / "players" / "a-player-0" / "index.html").read_text("utf-8")
+    assert 'href="/timeline/2023/#event-2023-0"' in player
+
+
+def test_a_large_cast_is_indexed_from_a_to_z(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=200, events=20)
+    out = tmp_path / "out"
+    build_site(BuildOptions(content=content, out=out))
+    index = (out / "players" / "index.html").read_text("utf-8")
+    letters = re.findall(r'<h2 id="letter-([a-z]+)">', index)
+    assert letters == sorted(letters) and {"a", "j"} <= set(letters)
+    assert '<a href="#letter-b">B</a>' in index
+    names = re.findall(r'<li><a href="/players/[^"]+/">([^<]+)</a>', index)
+    assert len(names) == 201  # the generated players and Alice
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_a_small_timeline_and_cast_stay_one_page_by_side(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=100, events=400)
+    out = tmp_path / "out"
+    build_site(BuildOptions(content=content, out=out))
+    assert not (out / "timeline" / "2023").exists()
+    index = (out / "players" / "index.html").read_text("utf-8")
+    assert "letter-" not in index and "grouped by side" in index
