@@ -204,6 +204,11 @@ def _add_publish_commands(
     deploy.add_argument(
         "--no-build", action="store_true", help="publish the existing --out folder as it is"
     )
+    deploy.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the branch even when site-builder did not make it (its history is lost)",
+    )
     deploy.set_defaults(run=run_deploy)
     init = commands.add_parser("init", parents=[common], help="start a new explainer in DIR")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder")
@@ -220,7 +225,11 @@ def run_deploy(args: argparse.Namespace) -> int:
     """`site-builder deploy`."""
     options = _options(args, need_content=not args.no_build)  # --no-build publishes --out as is
     deploy = DeployOptions(
-        remote=args.remote, branch=args.branch, message=args.message, cname=args.cname
+        remote=args.remote,
+        branch=args.branch,
+        message=args.message,
+        cname=args.cname,
+        force=args.force,
     )
     result = deploy_site(options, deploy, Path.cwd(), rebuild=not args.no_build)
     if not args.quiet:
@@ -261,7 +270,11 @@ def _add_serve_command(
     serve = commands.add_parser(
         "serve", parents=[common], help="preview the site, rebuilding and reloading on each edit"
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only; others warn)",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the preview in a web browser")
     serve.set_defaults(run=run_serve)

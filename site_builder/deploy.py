@@ -4,6 +4,11 @@ The site is committed with git plumbing and a temporary index: blobs and one tre
 are added to the project's object database, and the commit is pushed straight to the remote.
 The user's working tree, index, HEAD and local branches are never read for writing, so a
 deploy can run in the middle of any edit (Lektor's publisher works the same way).
+
+Only the target branch is ever pushed, one explicit refspec at a time. Each deploy commit
+carries a `Deployed-by: site-builder` trailer; a branch whose history has no such commit was
+made by someone else and is replaced only with `force` (a push with a lease on the tip that was
+inspected), and a branch that shares history with the project's HEAD (its source) never is.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from site_builder.errors import ContentError, DeployError
 
 log = logging.getLogger(__name__)
 
+DEPLOY_TRAILER = "Deployed-by"
+# A line every deploy commit has: the trailer, or the line deploy wrote before it had one.
+_DEPLOY_MARK = rf"^({DEPLOY_TRAILER}: site-builder|Built by site-builder) "
+
 # Used only when neither the environment nor git config names a committer, so the deploy
 # commit never fails with "Please tell me who you are" (on CI runners, in fresh containers).
 FALLBACK_NAME = "site-builder"
@@ -40,6 +49,7 @@ class DeployOptions:
     branch: str = "gh-pages"
     message: str | None = None
     cname: str | None = None
+    force: bool = False  # replace a branch site-builder did not make (never the source's)
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,8 @@ def publish_folder(
     """Commit `folder` (plus .nojekyll and CNAME) on top of the remote branch and push it.
 
     Git talks to the remote's push URL rather than its name, so not even a remote-tracking
-    ref changes in the user's repository.
+    ref changes in the user's repository. A remote branch that deploy did not make is refused,
+    or with `options.force` replaced by a commit without parent.
     """
     remote, branch = options.remote, options.branch
     url = url or check_remote(repo, remote)
@@ -259,6 +270,17 @@ def publish_folder(
         extras = _extra_files(Path(scratch), cname)
         tree, files = _write_tree(repo, folder, extras, Path(scratch) / "index")
     parent = _remote_tip(repo, remote, url, branch)
+    replacing = None
+    if parent is not None and not _made_by_deploy(repo, parent):
+        _check_replaceable(repo, remote, branch, parent, options.force)
+        log.warning(
+            "replacing %s on '%s' (--force); it pointed at %s %s",
+            branch,
+            remote,
+            parent,
+            _describe(repo, parent),
+        )
+        replacing, parent = parent, None
     if parent is not None and repo.output("rev-parse", f"{parent}^{{tree}}") == tree:
         return DeployResult(remote, branch, None, files, source)
     message = _message(options.message, source)
@@ -266,9 +288,53 @@ def publish_folder(
     if parent is not None:
         args += ["-p", parent]
     commit = repo.output(*args, stdin=message)
-    _push(repo, remote, url, branch, commit)
+    _push(repo, remote, url, branch, commit, replacing)
     log.info("pushed %s to %s/%s", commit, remote, branch)
     return DeployResult(remote, branch, commit, files, source)
+
+
+def _made_by_deploy(repo: Repository, tip: str) -> bool:
+    """True when a commit in `tip`'s history was made by deploy: the branch is ours.
+
+    Any commit, not just the tip: a commit made by hand on top of a deploy (GitHub's Pages
+    settings commit a CNAME file that way) keeps the branch ours, and deploy builds on it.
+    """
+    found = repo.git("rev-list", "-1", "--extended-regexp", f"--grep={_DEPLOY_MARK}", tip, "--")
+    if found.returncode != 0:
+        raise DeployError(f"cannot read the history of {tip}: {_summary(found.stderr)}")
+    return bool(found.stdout.strip())
+
+
+def _check_replaceable(repo: Repository, remote: str, branch: str, tip: str, force: bool) -> None:
+    """Raise DeployError unless `force` allows replacing a branch deploy did not make.
+
+    A branch sharing history with the project's HEAD holds source, not a site: it is never
+    replaced, whatever `force` says (`--branch main` by mistake).
+    """
+    head = repo.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").stdout.strip()
+    if head and repo.git("merge-base", head, tip).returncode == 0:
+        raise DeployError(
+            f"{branch} on '{remote}' shares history with this project's HEAD: it holds the "
+            "project's source, not a site that site-builder published\n"
+            "    hint: nothing was published, and --force does not change that; publish to a "
+            "branch of its own, such as --branch gh-pages"
+        )
+    if not force:
+        raise DeployError(
+            f"{branch} on '{remote}' was not made by site-builder: none of its commits is a "
+            f"deploy (its tip is {tip[:12]} {_describe(repo, tip)})\n"
+            "    hint: nothing was published; to replace that branch and its history with the "
+            "site, deploy again with --force; to keep it, publish to another branch with "
+            "--branch NAME"
+        )
+
+
+def _describe(repo: Repository, commit: str) -> str:
+    """A commit for messages: its subject and how many commits its history has."""
+    subject = repo.output("log", "-1", "--format=%s", commit)
+    count = int(repo.output("rev-list", "--count", commit))
+    history = "its only commit" if count == 1 else f"with {count} commits of history"
+    return f'"{subject}", {history}'
 
 
 def _extra_files(scratch: Path, cname: str | None) -> dict[str, Path]:
@@ -339,8 +405,14 @@ def _remote_tip(repo: Repository, remote: str, url: str, branch: str) -> str | N
     return tip
 
 
-def _push(repo: Repository, remote: str, url: str, branch: str, commit: str) -> None:
-    pushed = repo.git("push", "--quiet", "--", url, f"{commit}:refs/heads/{branch}")
+def _push(
+    repo: Repository, remote: str, url: str, branch: str, commit: str, replacing: str | None
+) -> None:
+    """Push `commit` to the one branch; a fast-forward, or over exactly the tip `replacing`."""
+    ref = f"refs/heads/{branch}"
+    # The lease makes the forced push fail if the branch moved since it was inspected.
+    lease = [f"--force-with-lease={ref}:{replacing}"] if replacing else []
+    pushed = repo.git("push", "--quiet", *lease, "--", url, f"{commit}:{ref}")
     if pushed.returncode != 0:
         raise DeployError(
             f"the push to '{remote}' ({branch}) was rejected: {_summary(pushed.stderr)}\n"
@@ -350,10 +422,12 @@ def _push(repo: Repository, remote: str, url: str, branch: str, commit: str) -> 
 
 
 def _message(title: str | None, source: SourceCommit) -> str:
+    """The commit message; its last paragraph is git trailers, the second marks the commit
+    as a deploy's."""
     first = title or f"Deploy site from {source}"
     full = source.sha or "none (the repository has no commit yet)"
     note = " plus uncommitted changes" if source.dirty else ""
-    return f"{first}\n\nSource commit: {full}{note}\nBuilt by site-builder {__version__}\n"
+    return f"{first}\n\nSource-commit: {full}{note}\n{DEPLOY_TRAILER}: site-builder {__version__}\n"
 
 
 def _summary(stderr: str) -> str:

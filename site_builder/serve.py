@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import logging
+import os
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,7 @@ from livereload.handlers import (  # type: ignore[import-untyped]
 )
 from livereload.server import Server  # type: ignore[import-untyped]
 from tornado.ioloop import IOLoop
+from tornado.web import HTTPError
 
 from site_builder.errors import ContentError, SiteError, UsageError, count_of
 from site_builder.watch import EventWatcher
@@ -127,8 +131,41 @@ def _is_page(path: str) -> bool:
     return name == "" or "." not in name or name.endswith((".html", ".htm"))
 
 
+def is_hostile(request_path: str) -> bool:
+    """True for a decoded request path that no file of a built site can have.
+
+    Refused before the file system is asked: `..` and `.` segments (however they were
+    percent-encoded: the path is decoded once, by tornado), empty segments (`//etc/passwd`),
+    backslashes, NUL and other control characters. A trailing slash is fine.
+    """
+    if any(char == "\\" or ord(char) < 32 or ord(char) == 127 for char in request_path):
+        return True
+    *folders, name = request_path.split("/")[1:]  # the path starts with "/"
+    return any(part in ("", ".", "..") for part in folders) or name in (".", "..")
+
+
+def servable(root: Path, relative: str) -> bool:
+    """True unless `relative` under `root` leads out of it once symlinks are followed, or names
+    something other than a file or folder (a FIFO, a device: reading one may never end).
+
+    A folder is checked together with the index.html it would serve. A path that does not
+    exist is servable: it is a plain 404 later. `root` must be resolved.
+    """
+    target = os.path.realpath(root / relative)
+    if os.path.isdir(target):
+        target = os.path.realpath(Path(target, "index.html"))
+    if not Path(target).is_relative_to(root):
+        return False
+    return os.path.isfile(target) or not os.path.lexists(target)
+
+
 class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
-    """livereload's static handler (no 304s), under the site's path prefix, with error page."""
+    """livereload's static handler (no 304s), under the site's path prefix, with error page.
+
+    It serves the files of the output folder and nothing else: a hostile path, or a symlink
+    that leads out of the folder, is a 404 like a missing file, checked here rather than left to
+    tornado (whose checks depend on its version: before 6.5.9 it followed symlinks anywhere).
+    """
 
     state: _State
 
@@ -136,15 +173,30 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
         super().initialize(path=path, default_filename=default_filename)
         self.state = state
 
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        """The decoded path; one that is not UTF-8 names no file here (tornado says 400)."""
+        try:
+            decoded: str = super().decode_argument(value, name)
+        except HTTPError:
+            raise HTTPError(404) from None
+        return decoded
+
     def get(self, path: str, include_body: bool = True) -> Awaitable[None] | None:
         request_path = "/" + path
         prefix = self.state.base_path()
+        inside_prefix = request_path.startswith(prefix)
+        # Before the error page: a hostile request gets nothing but a 404, whatever the build.
+        if is_hostile(request_path) or (
+            inside_prefix and not servable(self.state.root, request_path[len(prefix) :])
+        ):
+            log.debug("refused %r: not a file of the site", request_path)
+            raise HTTPError(404)
         if self.state.error_html is not None and _is_page(request_path):
             self._set_generation()
             self.set_status(500)
             self._send_html(self.state.error_html)
             return None
-        if not request_path.startswith(prefix):
+        if not inside_prefix:
             if request_path == "/":
                 self.redirect(prefix)
                 return None
@@ -162,12 +214,21 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")  # a reload must show the new build
 
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        # tornado answers 403 for what lies outside its root or is not a regular file (a FIFO,
+        # a device); for a preview of the site that is simply not a page of it.
+        super().send_error(404 if status_code == 403 else status_code, **kwargs)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        not_found = self.state.root / "404.html"
-        if status_code == 404 and not_found.is_file():
-            self._send_html(not_found.read_text(encoding="utf-8"))
-        else:
-            super().write_error(status_code, **kwargs)
+        if status_code == 404 and servable(self.state.root, "404.html"):
+            try:  # the site's own 404 page, from the last good build
+                page = (self.state.root / "404.html").read_text(encoding="utf-8", errors="replace")
+            except OSError:  # none, or the output folder is being swapped right now
+                pass
+            else:
+                self._send_html(page)
+                return
+        super().write_error(status_code, **kwargs)
 
     def _send_html(self, body: str) -> None:
         self.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -259,16 +320,54 @@ def serve(
             server.application(port, host, live_css=True)
         except OSError as error:
             raise _bind_error(error, host, port) from None
+        if not is_loopback(host):
+            log.warning(
+                "the preview listens on %s, not only on this machine: anyone who can reach "
+                "this computer on port %d sees it, drafts included\n"
+                "    hint: leave out --host (it defaults to 127.0.0.1) to keep the preview to "
+                "yourself",
+                host or "every address",
+                port,
+            )
         _run_rebuild(rebuild, None, state)
         LiveReloadHandler.start_tasks()  # starts the watcher (no polling: it says so)
         if on_ready is not None:
-            on_ready(f"http://{host}:{port}{base_path()}")
+            on_ready(f"http://{_url_host(host)}:{port}{base_path()}")
         loop.start()
     except KeyboardInterrupt:
         log.debug("interrupted; stopping the preview")
     finally:
         watcher.stop()
         loop.close(all_fds=True)
+
+
+def is_loopback(host: str) -> bool:
+    """True when `host` reaches this machine only (127.0.0.0/8, ::1, a name for them).
+
+    "" and "0.0.0.0" mean every address, and a name is as private as what it resolves to.
+    """
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not host:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False  # the bind would have failed already; say nothing reassuring
+    return all(ipaddress.ip_address(address).is_loopback for address in addresses)
+
+
+def _url_host(host: str) -> str:
+    """The host part of the URL to open: this machine for a wildcard, IPv6 in brackets."""
+    try:
+        address = ipaddress.ip_address(host or "0.0.0.0")
+    except ValueError:
+        return host  # a name
+    if address.is_unspecified:  # 0.0.0.0 and :: are not addresses a browser should open
+        return "127.0.0.1" if address.version == 4 else "[::1]"
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def _stop_on_signals() -> None:

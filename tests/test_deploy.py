@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
+from site_builder.errors import DeployError
+
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 TESTER = ["-c", "user.name=Tester", "-c", "user.email=tester@example.org"]
 
@@ -65,8 +67,10 @@ def project(tmp_path: Path, remote: Path) -> Path:
     git("remote", "add", "origin", "../origin.git", cwd=work)
     git("add", ".", cwd=work)
     git(*TESTER, "commit", "--quiet", "-m", "Explainer content", cwd=work)
-    git("branch", "feature", cwd=work)
-    git("push", "--quiet", "origin", "main", cwd=work)
+    feature = git(*TESTER, "commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "Work", cwd=work)
+    git("branch", "feature", feature, cwd=work)
+    git("tag", "v1", cwd=work)
+    git("push", "--quiet", "origin", "main", "feature", "v1", cwd=work)
     return work
 
 
@@ -74,6 +78,12 @@ def remote_tip(remote: Path, branch: str = "gh-pages") -> str | None:
     """The commit the remote branch points at, or None when it does not exist."""
     listed = git("for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}", cwd=remote)
     return listed or None
+
+
+def other_refs(remote: Path, branch: str = "gh-pages") -> str:
+    """Every ref of the remote but the deploy branch, with what it points at."""
+    refs = git("for-each-ref", "--format=%(refname) %(objectname)", cwd=remote).splitlines()
+    return "\n".join(ref for ref in refs if not ref.startswith(f"refs/heads/{branch} "))
 
 
 def published_files(remote: Path) -> list[str]:
@@ -110,6 +120,8 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], *phrases: str
 
 def test_first_deploy_publishes_site_with_pages_files(project: Path, remote: Path) -> None:
     head = git("rev-parse", "HEAD", cwd=project)
+    others = other_refs(remote)
+    assert "refs/heads/feature" in others and "refs/tags/v1" in others
     result = run_cli("deploy", "--cname", "explainer.example.org", cwd=project)
     assert result.returncode == 0, result.stderr
     files = published_files(remote)
@@ -118,15 +130,20 @@ def test_first_deploy_publishes_site_with_pages_files(project: Path, remote: Pat
     assert git("show", "gh-pages:CNAME", cwd=remote) == "explainer.example.org"
     assert git("show", "gh-pages:.nojekyll", cwd=remote) == ""
     message = git("log", "-1", "--format=%B", "gh-pages", cwd=remote)
-    assert f"Source commit: {head}" in message
+    assert f"Source-commit: {head}" in message
     assert "uncommitted" not in message
+    trailers = git(
+        "log", "-1", "--format=%(trailers:key=Deployed-by,valueonly)", "gh-pages", cwd=remote
+    )
+    assert trailers.startswith("site-builder ")  # what marks the branch as deploy's
     tip = remote_tip(remote)
     assert tip is not None
     assert result.stdout.strip() == (
         f"Pushed gh-pages to origin: commit {tip[:12]}, {len(files)} files, source {head[:12]}"
     )
-    # The source branch on the remote is untouched.
+    # The source branch and every other ref on the remote are untouched.
     assert git("rev-parse", "main", cwd=remote) == head
+    assert other_refs(remote) == others
 
 
 def test_works_without_any_git_identity(project: Path, remote: Path) -> None:
@@ -189,25 +206,119 @@ def test_users_tree_index_head_and_branches_are_untouched(project: Path, remote:
     assert user_state(project) == before
 
 
-def test_deploy_on_top_of_someone_elses_gh_pages(
-    tmp_path: Path, project: Path, remote: Path
-) -> None:
-    """The remote branch exists but its objects are not local: they are fetched, not refs."""
+def hand_made_gh_pages(tmp_path: Path, remote: Path, message: str = "Old site") -> str:
+    """Push a gh-pages branch made by hand (its own root, two commits) from another clone."""
     other = tmp_path / "other"
     git("clone", "--quiet", "-b", "main", str(remote), str(other), cwd=tmp_path)
     git("checkout", "--quiet", "--orphan", "gh-pages", cwd=other)
     git("rm", "-rf", "--quiet", ".", cwd=other)
     (other / "index.html").write_text("old site\n", encoding="utf-8")
     git("add", "index.html", cwd=other)
-    git(*TESTER, "commit", "--quiet", "-m", "Old site", cwd=other)
+    git(*TESTER, "commit", "--quiet", "-m", "First old site", cwd=other)
+    (other / "about.html").write_text("old about\n", encoding="utf-8")
+    git("add", "about.html", cwd=other)
+    git(*TESTER, "commit", "--quiet", "-m", message, cwd=other)
     git("push", "--quiet", "origin", "gh-pages", cwd=other)
-    old = remote_tip(remote)
+    tip = remote_tip(remote)
+    assert tip is not None
+    return tip
+
+
+def test_hand_made_gh_pages_is_refused_and_left_untouched(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    old = hand_made_gh_pages(tmp_path, remote)
+    others = other_refs(remote)
     before = user_state(project)
+    result = run_cli("deploy", cwd=project)
+    assert_clean_failure(
+        result,
+        "gh-pages on 'origin' was not made by site-builder",
+        f'its tip is {old[:12]} "Old site", with 2 commits of history',
+        "nothing was published",
+        "deploy again with --force",
+        "--branch NAME",
+    )
+    assert remote_tip(remote) == old
+    assert other_refs(remote) == others
+    assert user_state(project) == before
+
+
+def test_force_replaces_a_hand_made_gh_pages_and_nothing_else(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    old = hand_made_gh_pages(tmp_path, remote)
+    others = other_refs(remote)
+    before = user_state(project)
+    result = run_cli("deploy", "--force", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"replacing gh-pages on 'origin' (--force); it pointed at {old} \"Old site\""
+        in result.stderr
+    )
+    new = remote_tip(remote)
+    assert new is not None and new != old
+    assert git("rev-list", "--count", "gh-pages", cwd=remote) == "1"  # the old history is gone
+    files = published_files(remote)
+    assert "index.html" in files and "about.html" not in files
+    assert "old site" not in git("show", "gh-pages:index.html", cwd=remote)
+    assert other_refs(remote) == others
+    assert user_state(project) == before
+    # From now on the branch is deploy's: the next deploy adds to it without --force.
+    overview = project / "content" / "summaries" / "overview.md"
+    overview.write_text(overview.read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+    again = run_cli("deploy", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert git("rev-parse", "gh-pages^", cwd=remote) == new
+    assert other_refs(remote) == others
+
+
+def test_a_hand_commit_on_top_of_a_deploy_is_built_upon(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    """GitHub's Pages settings commit a CNAME file to gh-pages by hand: still deploy's branch."""
+    assert run_cli("deploy", cwd=project).returncode == 0
+    other = tmp_path / "other"
+    git("clone", "--quiet", "-b", "gh-pages", str(remote), str(other), cwd=tmp_path)
+    (other / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    git("add", "CNAME", cwd=other)
+    git(*TESTER, "commit", "--quiet", "-m", "Create CNAME", cwd=other)
+    git("push", "--quiet", "origin", "gh-pages", cwd=other)
+    hand = remote_tip(remote)
+    overview = project / "content" / "summaries" / "overview.md"
+    overview.write_text(overview.read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+    result = run_cli("deploy", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert git("rev-parse", "gh-pages^", cwd=remote) == hand  # a fast-forward, nothing lost
+
+
+def test_a_deploy_from_before_the_trailer_counts_as_deploys(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    old = hand_made_gh_pages(
+        tmp_path,
+        remote,
+        "Deploy site from 0123456789ab\n\nSource commit: 0123\nBuilt by site-builder 0.1.0",
+    )
     result = run_cli("deploy", cwd=project)
     assert result.returncode == 0, result.stderr
     assert git("rev-parse", "gh-pages^", cwd=remote) == old
-    assert "old site" not in git("show", "gh-pages:index.html", cwd=remote)
-    assert user_state(project) == before
+
+
+@pytest.mark.parametrize("branch", ["main", "feature"])
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+def test_a_source_branch_is_never_replaced(
+    project: Path, remote: Path, branch: str, force: bool
+) -> None:
+    refs = git("for-each-ref", "--format=%(refname) %(objectname)", cwd=remote)
+    result = run_cli("deploy", "--branch", branch, *(["--force"] if force else []), cwd=project)
+    assert_clean_failure(
+        result,
+        f"{branch} on 'origin' shares history with this project's HEAD",
+        "--force does not change that",
+        "--branch gh-pages",
+    )
+    assert git("for-each-ref", "--format=%(refname) %(objectname)", cwd=remote) == refs
 
 
 def test_failed_build_refuses_to_deploy(project: Path, remote: Path) -> None:
@@ -289,3 +400,23 @@ def test_no_build_publishes_existing_output(project: Path, remote: Path) -> None
     result = run_cli("deploy", "--no-build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "extra.txt" in published_files(remote)
+
+
+def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    """--force replaces exactly the tip deploy looked at: if someone pushed since, it fails."""
+    from site_builder.deploy import _push, open_repository
+
+    inspected = hand_made_gh_pages(tmp_path, remote)
+    other = tmp_path / "other"
+    (other / "late.html").write_text("pushed meanwhile\n", encoding="utf-8")
+    git("add", "late.html", cwd=other)
+    git(*TESTER, "commit", "--quiet", "-m", "Pushed meanwhile", cwd=other)
+    git("push", "--quiet", "origin", "gh-pages", cwd=other)
+    meanwhile = remote_tip(remote)
+    repo = open_repository(project)
+    site = repo.output("commit-tree", repo.output("rev-parse", "HEAD^{tree}"), "-m", "Site")
+    with pytest.raises(DeployError, match=r"the push to 'origin' \(gh-pages\) was rejected"):
+        _push(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
+    assert remote_tip(remote) == meanwhile
