@@ -332,6 +332,7 @@ class ServeResult:
 
     size: str
     ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time, same calls
     rendered: int = 0
     pages: int = 0
     failed: str | None = None
@@ -349,14 +350,17 @@ def serve_rebuilds(workload: Workload, edits: int, warmup: int) -> dict[str, Any
     builder.rebuild(None)
     edit = toggle(workload.player_file, edit_player_bio, workload.player_id)
     changed = frozenset({workload.player_file.resolve()})
-    times, pages = [], 0
+    times: list[float] = []
+    cpu: list[float] = []
+    pages = 0
     for number in range(warmup + edits):
         edit()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         pages = builder.rebuild(changed).pages
         if number >= warmup:
             times.append((time.perf_counter() - started) * 1000)
-    return {"ms": times, "rendered": builder.last_rendered, "pages": pages}
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return {"ms": times, "cpu_ms": cpu, "rendered": builder.last_rendered, "pages": pages}
 
 
 def _serve_child(argv: list[str]) -> None:
@@ -392,7 +396,9 @@ def measure_serve(size: str, workload: Workload, edits: int, warmup: int) -> Ser
         lines = done.stderr.strip().splitlines()
         return ServeResult(size, failed=f"exit {done.returncode}: " + " / ".join(lines[-3:]))
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return ServeResult(size, figures["ms"], figures["rendered"], figures["pages"])
+    return ServeResult(
+        size, figures["ms"], figures["cpu_ms"], figures["rendered"], figures["pages"]
+    )
 
 
 # --------------------------------------------------------------------------- setup, versions
@@ -498,16 +504,18 @@ def table(results: list[Result]) -> str:
 def serve_table(serve: list[ServeResult]) -> str:
     """The serve-style rebuild times as a Markdown table."""
     lines = [
-        "| size | edits | rebuild() ms, median (min–max) | pages rendered / total |",
-        "|---|---:|---|---|",
+        "| size | edits | rebuild() ms, median (min–max) | cpu ms | pages rendered / total |",
+        "|---|---:|---|---:|---|",
     ]
     for result in serve:
         if result.failed or not result.ms:
-            lines.append(f"| {result.size} | 0 | **failed**: {result.failed} | |")
+            lines.append(f"| {result.size} | 0 | **failed**: {result.failed} | | |")
             continue
         figure = f"{statistics.median(result.ms):.0f} ({min(result.ms):.0f}–{max(result.ms):.0f})"
+        cpu = statistics.median(result.cpu_ms)
         lines.append(
-            f"| {result.size} | {len(result.ms)} | {figure} | {result.rendered} / {result.pages} |"
+            f"| {result.size} | {len(result.ms)} | {figure} | {cpu:.0f} "
+            f"| {result.rendered} / {result.pages} |"
         )
     return "\n".join(lines)
 
