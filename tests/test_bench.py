@@ -22,8 +22,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+def _bench_module(name: str) -> ModuleType:
+    """Import bench/NAME.py (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -55,7 +56,7 @@ def test_the_generated_tree_builds_with_every_page(tmp_path: Path) -> None:
 
 
 def test_an_edit_changes_one_entry_and_the_next_changes_it_back() -> None:
-    generate = _generate()
+    generate = _bench_module("generate")
     text = (
         '- id: ana\n  title: "Talks"\n  bio: |\n    ## Background\n    Text.\n\n'
         '- id: ben\n  title: "Vote"\n  bio: |\n    ## Background\n'
@@ -81,3 +82,21 @@ def test_run_prints_a_table_for_a_tiny_size(tmp_path: Path) -> None:
     assert "| 5x8 | 1 |" in done.stdout, "the serve table"
     assert "[5x8] run 1/1: site_builder, cold" in done.stderr
     assert (tmp_path / "figures.json").is_file()
+
+
+def test_the_growth_exponent_is_printed_when_1k_and_10k_both_ran() -> None:
+    run = _bench_module("run")
+    figures = [
+        run.Result(size, tool, "cold", [{"wall": wall, "cpu": wall, "peak_mib": 50.0}])
+        for size, tool, wall in (
+            ("1k", "site_builder", 2.0),
+            ("10k", "site_builder", 20.0),
+            ("1k", "MkDocs", 3.0),  # no 10k figure: no row
+        )
+    ]
+    serve = [run.ServeResult("1k", [10.0], [10.0]), run.ServeResult("10k", [1000.0], [900.0])]
+    assert run.growth_table(figures, serve).splitlines()[2:] == [
+        "| site_builder | cold | 2.000 | 20.000 | 1.00 |",
+        "| site_builder | serve rebuild, 1 player edited | 0.010 | 1.000 | 2.00 |",
+    ]
+    assert run.growth_table(figures[:1], []) is None
