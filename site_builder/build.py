@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,15 +17,17 @@ from site_builder.content import load_content
 from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
-from site_builder.links import check_site_links
+from site_builder.links import PageLinks, check_site_links, page_links, parse_links
 from site_builder.model import Site
-from site_builder.output import OutputTree
+from site_builder.output import OutputTree, Staging, safe_relative
 from site_builder.render import (
     PageSpec,
+    SiteRenderer,
     make_environment,
     render_site,
     template_dirs,
     theme_dir,
+    unique_problems,
 )
 from site_builder.urls import UrlBuilder, output_file
 from site_builder.validate import validate_site
@@ -39,6 +44,7 @@ class BuildOptions:
     out: Path = Path("_site")
     base_url: str | None = None
     strict: bool = False  # a broken internal link fails the build instead of a warning
+    jobs: int | None = None  # processes rendering pages; None: one per core for large sites
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,126 @@ def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> S
     return site
 
 
+Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
+
+# Below this many pages, starting a second process costs more than it saves.
+PARALLEL_FROM_PAGES = 400
+_CHUNK = 64  # pages per task: small enough to balance the timeline's weight between processes
+
+
+def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the whole site; on any problem raise before swapping, leaving old output intact.
+
+    Pages are written to the new output folder as they are rendered (by several processes on a
+    large site); only each page's links are kept, for the link check before the swap.
+    """
+    started = time.perf_counter()
+    site = load_site(options.content)
+    renderer = SiteRenderer(site, options.templates, options.base_url)
+    with Staging(options.out, protected=(options.content, options.templates)) as staging:
+        links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
+        for path, text in renderer.extra_files().items():
+            staging.write(path, text)
+        staging.copy_folder(theme_dir() / "static", "static")
+        user_static = options.templates / "static"
+        if user_static.is_dir():
+            staging.copy_folder(user_static, "static", replace=True)
+        _report_broken_links(
+            check_site_links(site, staging.paths, links, _base(site, options)), options
+        )
+        staging.commit()
+    seconds = time.perf_counter() - started
+    pages = len(renderer.pages)
+    log.info("built %d pages in %.2f s", pages, seconds)
+    return BuildResult(pages=pages, files=len(staging.paths), seconds=seconds, out=options.out)
+
+
+def _jobs(requested: int | None, pages: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    return min(os.cpu_count() or 1, 8) if pages >= PARALLEL_FROM_PAGES else 1
+
+
+def render_to(
+    renderer: SiteRenderer, staging: Staging, jobs: int, progress: Progress | None = None
+) -> dict[str, PageLinks]:
+    """Render every page into the staging folder; return each page's links and ids.
+
+    With several jobs, forked processes share the pages out in chunks; each has the loaded site
+    already (fork copies it), renders its pages, writes them and sends back only their links.
+    Raise ContentError listing every template problem.
+    """
+    total = len(renderer.pages)
+    chunks = [range(start, min(start + _CHUNK, total)) for start in range(0, total, _CHUNK)]
+    links: dict[str, PageLinks] = {}
+    problems: list[Problem] = []
+
+    def collect(result: _ChunkResult) -> None:
+        links.update(result.links)
+        problems.extend(result.problems)
+        if progress is not None:
+            progress(len(links) + len(problems), total)
+
+    global _WORK
+    _WORK = (renderer, staging.folder)
+    try:
+        if jobs > 1 and len(chunks) > 1:
+            _precompile(renderer)  # once here rather than once per process
+            context = multiprocessing.get_context("fork")
+            with context.Pool(jobs) as pool:
+                for result in pool.imap(_render_chunk, chunks):  # in order: same errors
+                    collect(result)
+        else:
+            for chunk in chunks:
+                collect(_render_chunk(chunk))
+    finally:
+        _WORK = None
+    if problems:
+        raise ContentError(unique_problems(problems))
+    staging.note_written(output_file(path) for path in links)
+    return {output_file(path): page for path, page in links.items()}
+
+
+@dataclass(frozen=True)
+class _ChunkResult:
+    links: dict[str, PageLinks]
+    problems: list[Problem]
+
+
+# What the rendering processes work on: set before forking, so each process inherits it.
+_WORK: tuple[SiteRenderer, Path] | None = None
+
+
+def _render_chunk(indexes: range) -> _ChunkResult:
+    assert _WORK is not None, "render_to sets the work before rendering"
+    renderer, folder = _WORK
+    links: dict[str, PageLinks] = {}
+    problems: list[Problem] = []
+    for index in indexes:
+        spec = renderer.pages[index]
+        try:
+            html = renderer.render(spec)
+        except ContentError as error:
+            problems += error.problems
+            continue
+        target = folder / safe_relative(output_file(spec.path))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        links[spec.path] = page_links(html)
+    return _ChunkResult(links, problems)
+
+
+def _precompile(renderer: SiteRenderer) -> None:
+    for name in sorted({spec.template for spec in renderer.pages}):
+        # A broken template is reported page by page when rendering.
+        with contextlib.suppress(jinja2.TemplateError):
+            renderer.environment.get_template(name)
+
+
 def render_tree(
     site: Site, options: BuildOptions, pages: Mapping[str, str] | None = None
 ) -> OutputTree:
-    """Render every page (unless `pages` are already rendered) and collect static assets."""
+    """Render every page in memory (unless `pages` are already rendered), with static assets."""
     if pages is None:
         pages = render_site(site, options.templates, options.base_url)
     tree = OutputTree()
@@ -90,29 +212,21 @@ def render_tree(
     return tree
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Build the whole site; on any problem raise before writing, leaving old output intact."""
-    started = time.perf_counter()
-    site = load_site(options.content)
-    tree = render_tree(site, options)
-    pages = write_tree(site, tree, options)
-    seconds = time.perf_counter() - started
-    log.info("built %d pages in %.2f s", pages, seconds)
-    return BuildResult(pages=pages, files=len(tree.paths), seconds=seconds, out=options.out)
-
-
 def write_tree(site: Site, tree: OutputTree, options: BuildOptions) -> int:
     """Check the tree's links (an error with --strict, else warnings), then swap it into place.
 
     Returns the number of HTML pages written.
     """
-    broken = link_problems(site, tree, options)
+    _report_broken_links(link_problems(site, tree, options), options)
+    tree.commit(options.out, protected=(options.content, options.templates))
+    return sum(1 for path in tree.paths if path.endswith(".html"))
+
+
+def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
     if broken and options.strict:
         raise ContentError(broken)
     for problem in broken:
         log.warning("%s", problem)
-    tree.commit(options.out, protected=(options.content, options.templates))
-    return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
 def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
@@ -126,8 +240,16 @@ def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = N
 
 def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
     """Internal links and assets of the rendered tree that do not resolve under its base URL."""
-    base_url = options.base_url if options.base_url is not None else site.config.base_url
-    return check_site_links(site, {path: tree.get(path) for path in tree.paths}, base_url)
+    pages = {
+        path: parse_links(tree.get(path).decode("utf-8"))
+        for path in tree.paths
+        if path.endswith(".html")
+    }
+    return check_site_links(site, tree.paths, pages, _base(site, options))
+
+
+def _base(site: Site, options: BuildOptions) -> str:
+    return options.base_url if options.base_url is not None else site.config.base_url
 
 
 class SiteBuilder:

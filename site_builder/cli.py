@@ -10,9 +10,11 @@ import argparse
 import logging
 import sys
 import threading
+import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from site_builder import __version__
 from site_builder.build import BuildOptions, SiteBuilder, build_site, check_site
@@ -61,6 +63,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--strict", action="store_true", help="fail on a broken internal link instead of warning"
     )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes rendering pages (default: one per core for sites of 400+ pages)",
+    )
     build.set_defaults(run=run_build)
     check = commands.add_parser(
         "check", parents=[common], help="run every validation and write nothing"
@@ -90,12 +99,48 @@ def _options(args: argparse.Namespace, need_content: bool = True) -> BuildOption
         out=args.out,
         base_url=args.base_url,
         strict=getattr(args, "strict", False),
+        jobs=getattr(args, "jobs", None),
     )
+
+
+class ProgressLine:
+    """`rendered 4,096 of 10,006 pages` on one terminal line, once a build passes a second.
+
+    Short builds print nothing but their summary; a log or a pipe never sees the line.
+    """
+
+    def __init__(self, stream: TextIO = sys.stderr, after: float = 1.0) -> None:
+        self.stream = stream
+        self.shown = False
+        self._enabled = stream.isatty()
+        self._start = time.monotonic()
+        self._after = after
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self._enabled or now - self._start < self._after or now - self._last < 0.1:
+            return
+        self._last = now
+        self.stream.write(f"\r\x1b[Krendered {done:,} of {total:,} pages")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        """Remove the line, so that the summary or an error starts on a clean line."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def run_build(args: argparse.Namespace) -> int:
     """`site-builder build`."""
-    result = build_site(_options(args))
+    progress = ProgressLine() if not args.quiet else None
+    try:
+        result = build_site(_options(args), progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     if not args.quiet:
         print(
             f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "

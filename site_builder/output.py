@@ -33,12 +33,10 @@ class OutputTree:
 
     def add_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
         """Queue every file under a folder (static assets); `replace` lets it override."""
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                relative = f"{prefix}/{file.relative_to(folder).as_posix()}"
-                if replace:
-                    self._files.pop(safe_relative(relative), None)
-                self.add(relative, file.read_bytes())
+        for relative, file in folder_files(folder, prefix):
+            if replace:
+                self._files.pop(safe_relative(relative), None)
+            self.add(relative, file.read_bytes())
 
     @property
     def paths(self) -> list[str]:
@@ -51,21 +49,116 @@ class OutputTree:
 
     def commit(self, out_dir: Path, protected: Iterable[Path] = ()) -> None:
         """Write everything to a temporary folder beside `out_dir`, then swap it in."""
-        out_dir = out_dir.resolve()
-        _refuse_dangerous_target(out_dir, protected)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-        try:
+        with Staging(out_dir, protected) as staging:
             for relative in self.paths:
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(self._files[relative])
-            os.chmod(staging, 0o755)  # mkdtemp makes 0700 folders; a served site must be readable
-            _swap(staging, out_dir)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+                staging.write(relative, self._files[relative])
+            staging.commit()
         log.debug("wrote %d files to %s", len(self._files), out_dir)
+
+
+class Staging:
+    """A new output folder written beside the old one, swapped in whole by `commit`.
+
+    Pages go straight to disk as they are rendered (a large site never sits in memory). Until
+    `commit`, the previous output is untouched; leaving the `with` block without committing (an
+    error, Ctrl-C) deletes the new folder, and a build killed outright leaves a folder named
+    after its process that the next build removes.
+    """
+
+    def __init__(self, out_dir: Path, protected: Iterable[Path] = ()) -> None:
+        self.out_dir = out_dir.resolve()
+        _refuse_dangerous_target(self.out_dir, protected)
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_litter(self.out_dir)
+        self.folder = Path(
+            tempfile.mkdtemp(prefix=_litter_prefix(self.out_dir, "new"), dir=self.out_dir.parent)
+        )
+        os.chmod(self.folder, 0o755)  # mkdtemp makes 0700 folders; a served site must be readable
+        self._written: set[str] = set()
+        self._committed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._committed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write(self, relative: str, data: bytes | str, replace: bool = False) -> None:
+        """Write one file; refuse paths outside the output folder and files written twice."""
+        path = safe_relative(relative)
+        if path in self._written and not replace:
+            raise OutputError(f"two pages want to write {path}: each output file is written once")
+        self._written.add(path)
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+    def note_written(self, paths: Iterable[str]) -> None:
+        """Record files that other processes wrote into this folder."""
+        for path in paths:
+            if path in self._written:
+                raise OutputError(
+                    f"two pages want to write {path}: each output file is written once"
+                )
+            self._written.add(path)
+
+    def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
+        """Copy every file under a folder (static assets); `replace` lets it override."""
+        for relative, file in folder_files(folder, prefix):
+            self.write(relative, file.read_bytes(), replace=replace)
+
+    @property
+    def paths(self) -> list[str]:
+        """Every file written so far, sorted."""
+        return sorted(self._written)
+
+    def commit(self) -> None:
+        """Swap the new folder in for the old output."""
+        _swap(self.folder, self.out_dir)
+        self._committed = True
+
+
+def folder_files(folder: Path, prefix: str) -> list[tuple[str, Path]]:
+    """(output path, file) for every file under a folder, in name order."""
+    return [
+        (f"{prefix}/{file.relative_to(folder).as_posix()}", file)
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+    ]
+
+
+def _litter_prefix(out_dir: Path, kind: str) -> str:
+    # The process id in the name tells a later build whether the folder's owner is alive.
+    return f".{out_dir.name}.{kind}-{os.getpid()}-"
+
+
+def remove_litter(out_dir: Path) -> list[Path]:
+    """Delete folders that builds killed halfway left beside out_dir; return them.
+
+    A folder whose process is still running belongs to a build in progress (serve and a
+    build can run side by side) and is left alone.
+    """
+    removed = []
+    for kind in ("new", "old"):
+        for folder in out_dir.parent.glob(f".{out_dir.name}.{kind}-*-*"):
+            pid = folder.name.removeprefix(f".{out_dir.name}.{kind}-").split("-", 1)[0]
+            if pid.isdigit() and not _process_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def safe_relative(relative: str) -> str:
@@ -94,7 +187,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
         raise OutputError(f"{out_dir} exists and is not a folder")
     old = None
     if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        old = Path(tempfile.mkdtemp(prefix=_litter_prefix(out_dir, "old"), dir=out_dir.parent))
         os.rmdir(old)
         os.rename(out_dir, old)
     try:

@@ -7,6 +7,7 @@ and autoescaping, so a typo in a template is an error that names the template an
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from site_builder.dates import FuzzyDate, month_key, month_label, month_machine,
 from site_builder.errors import ContentError, Problem
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.markup import MarkdownRenderer
-from site_builder.model import Event, Evidence, Player, Site, Source
+from site_builder.model import Event, Evidence, Player, Site, Source, Summary
 from site_builder.urls import (
     BUILTIN_PATHS,
     HOME,
@@ -168,13 +169,17 @@ class NavItem:
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page to render: where it goes, which template, what it says about itself."""
+    """A page to render: where it goes, which template, what it says about itself.
+
+    The context is made only when the page is rendered, so listing the pages is cheap and a
+    page that is reused (or rendered by another process) costs nothing here.
+    """
 
     path: str
     template: str
     title: str
     description: str
-    context: dict[str, Any] = field(default_factory=dict)
+    make_context: Callable[[], dict[str, Any]] = field(default=dict)
 
 
 # --------------------------------------------------------------------------- view builders
@@ -363,59 +368,55 @@ def _unique_quotes(citations: list[Citation]) -> list[Citation]:
 def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     """Every page of the site, in a fixed order (so output is deterministic)."""
     config = site.config
-    home = site.summary(config.home)
-    timeline = views.timeline()
-    all_events = [event for group in timeline for event in group.events]
-    yield PageSpec(
-        HOME,
-        "home.html",
-        config.title,
-        config.description,
-        {
+
+    @functools.cache
+    def all_events() -> list[EventView]:
+        return [event for group in views.timeline() for event in group.events]
+
+    def home_context() -> dict[str, Any]:
+        home = site.summary(config.home)
+        events = all_events()
+        return {
             "overview_html": views.markdown.render(home.markdown),
             "overview_title": home.meta.title,
-            "key_events": [event for event in all_events if event.key],
-            "open_events": [event for event in all_events if event.status != "happened"],
-            "event_count": len(all_events),
+            "key_events": [event for event in events if event.key],
+            "open_events": [event for event in events if event.status != "happened"],
+            "event_count": len(events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
             "updates": update_views(site),
             "feed_url": views.urls.url(FEED),
-        },
-    )
+        }
+
+    yield PageSpec(HOME, "home.html", config.title, config.description, home_context)
     yield PageSpec(
         TIMELINE,
         "timeline.html",
         "Timeline",
         f"Every event of the story in date order, as of {date_view(config.as_of).text}.",
-        {"groups": timeline, "chart": chart_view(site)},
+        lambda: {"groups": views.timeline(), "chart": chart_view(site)},
     )
     yield PageSpec(
         PLAYERS,
         "players.html",
         "Key players",
         "Who is who in the story, grouped by side.",
-        {"groups": views.side_groups()},
+        lambda: {"groups": views.side_groups()},
     )
     for player in site.players:
-        view = views.player(player)
         yield PageSpec(
             player_path(player.id),
             "player.html",
             player.name,
             player.summary or f"{player.name}: {player.role}.",
-            {
-                "player": view,
-                "quotes": views.quotes_by(player.id),
-                "events": [views.event(event) for event in site.events_of(player.id)],
-            },
+            functools.partial(_player_context, site, views, player),
         )
     yield PageSpec(
         SOURCES,
         "sources.html",
         "Sources",
         "Every source of the explainer and every quote taken from it.",
-        {"sources": views.sources()},
+        lambda: {"sources": views.sources()},
     )
     for summary in site.summaries:
         if summary.slug == config.home:
@@ -425,9 +426,21 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "summary.html",
             summary.meta.title,
             summary.meta.description,
-            {"body_html": views.markdown.render(summary.markdown)},
+            functools.partial(_summary_context, views, summary),
         )
-    yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.", {})
+    yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.")
+
+
+def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
+    return {
+        "player": views.player(player),
+        "quotes": views.quotes_by(player.id),
+        "events": [views.event(event) for event in site.events_of(player.id)],
+    }
+
+
+def _summary_context(views: ViewBuilder, summary: Summary) -> dict[str, Any]:
+    return {"body_html": views.markdown.render(summary.markdown)}
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
@@ -452,47 +465,58 @@ def template_dirs(user_templates: Path | None) -> list[Path]:
     return [*folders, theme_dir() / "templates"]
 
 
-def render_site(
-    site: Site,
-    user_templates: Path | None = None,
-    base_url: str | None = None,
-    *,
-    environment: jinja2.Environment | None = None,
-    reuse: Callable[[PageSpec], str | None] | None = None,
-) -> dict[str, str]:
-    """Render every page to HTML in memory; raise ContentError listing every template problem.
+class SiteRenderer:
+    """Renders the pages of one site one at a time, with one URL builder and one environment.
 
-    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls and
-    `reuse` returns a page's previous HTML when nothing it shows has changed (None: render it).
+    `pages` lists every page up front (cheap: contexts are made on demand), so that a build can
+    share the pages out between processes, and the sitemap can list pages before they exist.
     """
-    urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
-    views = ViewBuilder(site, urls)
-    if environment is None:
-        environment = make_environment(template_dirs(user_templates))
-    environment.globals["url"] = urls.url
-    nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
-    nav_labels = {
-        "home": "Overview",
-        "timeline": "Timeline",
-        "players": "Key players",
-        "sources": "Sources",
-        **{s.slug: s.meta.title for s in site.summaries},
-    }
-    config = site.config
-    nav_paths = [
-        (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
-        for entry in config.nav
-    ]
-    pages: dict[str, str] = {}
-    problems: list[Problem] = []
-    for spec in page_specs(site, views):
-        reused = reuse(spec) if reuse is not None else None
-        if reused is not None:
-            pages[spec.path] = reused
-            continue
-        nav = [NavItem(label, urls.url(path), path == spec.path) for label, path in nav_paths]
-        context = {
-            **spec.context,
+
+    def __init__(
+        self,
+        site: Site,
+        user_templates: Path | None = None,
+        base_url: str | None = None,
+        environment: jinja2.Environment | None = None,
+    ) -> None:
+        self.site = site
+        self.urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
+        self.views = ViewBuilder(site, self.urls)
+        if environment is None:
+            environment = make_environment(template_dirs(user_templates))
+        self.environment = environment
+        environment.globals["url"] = self.urls.url
+        self.pages = list(page_specs(site, self.views))
+        nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
+        nav_labels = {
+            "home": "Overview",
+            "timeline": "Timeline",
+            "players": "Key players",
+            "sources": "Sources",
+            **{s.slug: s.meta.title for s in site.summaries},
+        }
+        config = site.config
+        self._nav_paths = [
+            (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
+            for entry in config.nav
+        ]
+
+    def render(self, spec: PageSpec) -> str:
+        """One page's HTML; raise ContentError locating a template problem."""
+        try:
+            return self.environment.get_template(spec.template).render(self._context(spec))
+        except jinja2.TemplateError as error:
+            raise ContentError([_template_problem(error, spec)]) from error
+
+    def extra_files(self) -> dict[str, str]:
+        """Files made from the site as a whole: feed, sitemap, robots.txt."""
+        return feed_files(self.site, self.urls, [spec.path for spec in self.pages])
+
+    def _context(self, spec: PageSpec) -> dict[str, Any]:
+        urls, config = self.urls, self.site.config
+        nav = [NavItem(label, urls.url(path), path == spec.path) for label, path in self._nav_paths]
+        return {
+            **spec.make_context(),
             "site": {
                 "title": config.title,
                 "description": config.description,
@@ -510,47 +534,68 @@ def render_site(
                 "description": spec.description,
                 "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
                 "is_home": spec.path == HOME,
-                "meta": page_meta(site, spec.path, spec.title, spec.description, urls),
+                "meta": page_meta(self.site, spec.path, spec.title, spec.description, urls),
             },
         }
+
+
+def render_site(
+    site: Site,
+    user_templates: Path | None = None,
+    base_url: str | None = None,
+    *,
+    environment: jinja2.Environment | None = None,
+    reuse: Callable[[PageSpec], str | None] | None = None,
+) -> dict[str, str]:
+    """Render every page to HTML in memory; raise ContentError listing every template problem.
+
+    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls and
+    `reuse` returns a page's previous HTML when nothing it shows has changed (None: render it).
+    """
+    renderer = SiteRenderer(site, user_templates, base_url, environment)
+    pages: dict[str, str] = {}
+    problems: list[Problem] = []
+    for spec in renderer.pages:
+        reused = reuse(spec) if reuse is not None else None
+        if reused is not None:
+            pages[spec.path] = reused
+            continue
         try:
-            pages[spec.path] = environment.get_template(spec.template).render(context)
-        except jinja2.TemplateSyntaxError as error:
-            problems.append(
-                Problem(
-                    error.filename or spec.template,
-                    error.message or str(error),
-                    error.lineno,
-                    None,
-                    "fix the template syntax here",
-                )
-            )
-        except jinja2.TemplateNotFound as error:
-            problems.append(
-                Problem(
-                    spec.template,
-                    f"template not found: {error.name}",
-                    None,
-                    None,
-                    "add the template to your templates folder",
-                )
-            )
-        except jinja2.TemplateError as error:
-            path, line = _template_position(error, spec.template)
-            problems.append(
-                Problem(
-                    path,
-                    f"template error: {error}",
-                    line,
-                    None,
-                    f"while rendering {spec.path or '/'}; check the names used "
-                    "here against the page's context",
-                )
-            )
+            pages[spec.path] = renderer.render(spec)
+        except ContentError as error:
+            problems += error.problems
     if problems:
-        raise ContentError(_unique(problems))
-    pages.update(feed_files(site, urls, list(pages)))
+        raise ContentError(unique_problems(problems))
+    pages.update(renderer.extra_files())
     return pages
+
+
+def _template_problem(error: jinja2.TemplateError, spec: PageSpec) -> Problem:
+    """A template error located in the template file and line the author must fix."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(
+            error.filename or spec.template,
+            error.message or str(error),
+            error.lineno,
+            None,
+            "fix the template syntax here",
+        )
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(
+            spec.template,
+            f"template not found: {error.name}",
+            None,
+            None,
+            "add the template to your templates folder",
+        )
+    path, line = _template_position(error, spec.template)
+    return Problem(
+        path,
+        f"template error: {error}",
+        line,
+        None,
+        f"while rendering {spec.path or '/'}; check the names used here against the page's context",
+    )
 
 
 @dataclass(frozen=True)
@@ -585,11 +630,10 @@ def _template_position(error: BaseException, fallback: str) -> tuple[str, int | 
     return fallback, None
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[str] = set()
-    unique = []
+def unique_problems(problems: list[Problem]) -> list[Problem]:
+    """One problem per place and message, in order: a template error breaks every page that
+    uses the template, and is reported once, naming the first page it broke."""
+    first: dict[tuple[str, int, int, str], Problem] = {}
     for problem in problems:
-        if str(problem) not in seen:
-            seen.add(str(problem))
-            unique.append(problem)
-    return unique
+        first.setdefault(problem.sort_key(), problem)
+    return list(first.values())

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from scratch import load, problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site, load_site
+from site_builder.cli import ProgressLine
+from site_builder.errors import ContentError
 
 
 def _split_players(content: Path) -> None:
@@ -60,3 +64,87 @@ def test_both_the_single_file_and_the_folder_are_read(tmp_path: Path) -> None:
     # The same events under other ids: the folder's file adds to the single file.
     more.write_text(events.replace("- id: ", "- id: more-"), encoding="utf-8")
     assert len(load_site(content).events) == 2 * count
+
+
+def write_many(root: Path, players: int, events: int) -> Path:
+    """The minimal site plus PLAYERS generated players and EVENTS events split by year."""
+    content = write_site(root)
+    facts = content / "facts"
+    (facts / "players").mkdir()
+    (facts / "events").mkdir()
+    for letter in "abcdefghij":
+        entries = [
+            {
+                "id": f"{letter}-player-{n}",
+                "name": f"{letter.upper()}. Person {n}",
+                "role": "Witness",
+                "side": "north",
+                "bio": f"Spoke to [Alice](player:alice) on day {n}.",
+            }
+            for n in range(players // 10)
+        ]
+        (facts / "players" / f"{letter}.yaml").write_text(yaml.safe_dump(entries), "utf-8")
+    for year in (2023, 2024):
+        entries = [
+            {
+                "id": f"event-{year}-{n}",
+                "date": f"{year}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                "title": f"Event {n} of {year}",
+                "players": [f"{'abcdefghij'[n % 10]}-player-{n % (players // 10)}"],
+                "body": f"Something *happened* -- see [the timeline](page:timeline) ({n}).",
+                "evidence": [{"source": "report", "quote": "they met"}],
+            }
+            for n in range(events // 2)
+        ]
+        (facts / "events" / f"{year}.yaml").write_text(yaml.safe_dump(entries), "utf-8")
+    return content
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=200, events=300)
+    one = build_site(BuildOptions(content=content, out=tmp_path / "one", jobs=1))
+    two = build_site(BuildOptions(content=content, out=tmp_path / "two", jobs=2))
+    assert one.pages == two.pages > 200
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_a_template_error_in_a_parallel_build_is_located_once(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=200, events=20)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "player.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ player.nmae }}\n{% endblock %}\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("previous site", "utf-8")
+    with pytest.raises(ContentError) as raised:
+        build_site(BuildOptions(content=content, templates=templates, out=out, jobs=2))
+    problems = raised.value.problems
+    assert len(problems) == 1, problems
+    assert Path(problems[0].path).name == "player.html" and problems[0].line == 3
+    assert "nmae" in problems[0].message
+    assert _files(out) == {"index.html": b"previous site"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only_once_a_build_is_slow() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    ProgressLine(terminal, after=0.0)(64, 1000)
+    ProgressLine(pipe, after=0.0)(64, 1000)
+    quick = _Terminal()
+    ProgressLine(quick, after=60.0)(64, 1000)
+    assert terminal.getvalue().endswith("rendered 64 of 1,000 pages")
+    assert pipe.getvalue() == "" and quick.getvalue() == ""
