@@ -55,6 +55,7 @@ class BuildResult:
     files: int
     seconds: float
     out: Path
+    warnings: tuple[str, ...] = ()  # broken links, when not --strict
 
 
 def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> Site:
@@ -104,14 +105,19 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         user_static = options.templates / "static"
         if user_static.is_dir():
             staging.copy_folder(user_static, "static", replace=True)
-        _report_broken_links(
-            check_site_links(site, staging.paths, links, _base(site, options)), options
-        )
+        broken = check_site_links(site, staging.paths, links, _base(site, options))
+        _report_broken_links(broken, options)
         staging.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
     log.info("built %d pages in %.2f s", pages, seconds)
-    return BuildResult(pages=pages, files=len(staging.paths), seconds=seconds, out=options.out)
+    return BuildResult(
+        pages=pages,
+        files=len(staging.paths),
+        seconds=seconds,
+        out=options.out,
+        warnings=tuple(str(problem) for problem in broken),
+    )
 
 
 def _jobs(requested: int | None, pages: int) -> int:

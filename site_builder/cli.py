@@ -14,13 +14,24 @@ import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from site_builder import __version__
-from site_builder.build import BuildOptions, SiteBuilder, build_site, check_site
-from site_builder.deploy import DeployOptions, deploy_site
+from site_builder.cache import BuildCache, BuildInputs, CachedBuild, fingerprint
 from site_builder.errors import SiteError, UsageError, count_of
-from site_builder.scaffold import KINDS, init_project, new_entry
+
+if TYPE_CHECKING:
+    from site_builder.build import BuildOptions
+
+# The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
+# `build` of an unchanged site, --help and --version answer without loading it.
+
+NEW_KINDS = (
+    "event",
+    "player",
+    "source",
+    "summary",
+)  # what `new` adds (scaffold.KINDS, kept in step)
 
 log = logging.getLogger("site_builder")
 
@@ -64,6 +75,11 @@ def make_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="fail on a broken internal link instead of warning"
     )
     build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build even if nothing changed since the last build (.site_builder_cache/)",
+    )
+    build.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -88,6 +104,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace, need_content: bool = True) -> BuildOptions:
+    from site_builder.build import BuildOptions
+
     if need_content and not args.content.is_dir():
         raise UsageError(
             f"content folder not found: {args.content}\n"
@@ -134,13 +152,31 @@ class ProgressLine:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """`site-builder build`."""
+    """`site-builder build`: skipped when nothing changed since the last build."""
+    started = time.perf_counter()
+    inputs = BuildInputs(args.content, args.templates, args.out, args.base_url, args.strict)
+    cache = None if args.no_cache or not args.content.is_dir() else BuildCache(inputs)
+    key = fingerprint(inputs) if cache is not None else ""
+    cached = cache.lookup(key) if cache is not None else None
+    if cached is not None:
+        for warning in cached.warnings:
+            log.warning("%s", warning)
+        if not args.quiet:
+            print(
+                f"Up to date: {cached.pages} pages ({cached.files} files) in {args.out}, "
+                f"nothing changed ({time.perf_counter() - started:.2f} s)"
+            )
+        return 0
+    from site_builder.build import build_site
+
     progress = ProgressLine() if not args.quiet else None
     try:
         result = build_site(_options(args), progress)
     finally:
         if progress is not None:
             progress.clear()
+    if cache is not None:
+        cache.store(key, CachedBuild(result.pages, result.files, result.warnings))
     if not args.quiet:
         print(
             f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "
@@ -165,6 +201,8 @@ def _source_texts(pairs: list[str]) -> dict[str, str]:
 def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`."""
     texts = _source_texts(args.source_text)
+    from site_builder.build import check_site
+
     site = check_site(_options(args), texts)
     if not args.quiet:
         quotes = sum(
@@ -216,13 +254,15 @@ def _add_publish_commands(
     new = commands.add_parser(
         "new", parents=[common], help="append a new event, player, source or summary"
     )
-    new.add_argument("kind", choices=KINDS, help="what to add")
+    new.add_argument("kind", choices=NEW_KINDS, help="what to add")
     new.add_argument("--id", default=None, help="its id (default: a fresh one)")
     new.set_defaults(run=run_new)
 
 
 def run_deploy(args: argparse.Namespace) -> int:
     """`site-builder deploy`."""
+    from site_builder.deploy import DeployOptions, deploy_site
+
     options = _options(args, need_content=not args.no_build)  # --no-build publishes --out as is
     deploy = DeployOptions(
         remote=args.remote,
@@ -248,6 +288,8 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     """`site-builder init DIR`."""
+    from site_builder.scaffold import init_project
+
     written = init_project(args.directory)
     if not args.quiet:
         print(f"Created a new explainer in {args.directory} ({len(written)} files). Next:")
@@ -257,6 +299,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """`site-builder new KIND`."""
+    from site_builder.scaffold import new_entry
+
     added = new_entry(args.content, args.kind, args.id)
     print(f"{added.path}:{added.line}: added {added.kind} '{added.id}'; fill in the TODO fields")
     return 0
@@ -283,6 +327,7 @@ def _add_serve_command(
 def run_serve(args: argparse.Namespace) -> int:
     """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
     # Imported here: livereload and tornado cost ~40 ms of start-up every other command skips.
+    from site_builder.build import SiteBuilder
     from site_builder.serve import serve
 
     if not 0 < args.port < 65536:

@@ -16,7 +16,7 @@ LAYERS = [
     {"content", "validate", "markup", "deps"},
     {"chart", "feeds", "links"},
     {"render"},
-    {"output"},
+    {"output", "cache"},
     {"build"},
     {"watch"},
     {"serve", "deploy", "scaffold"},
