@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.content import load_content
+from site_builder.content import ParseMemo, load_content
 from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
@@ -58,9 +58,14 @@ class BuildResult:
     warnings: tuple[str, ...] = ()  # broken links, when not --strict
 
 
-def load_site(content: Path, source_texts: Mapping[str, str] | None = None) -> Site:
-    """Load and validate a content folder; raise ContentError listing every problem."""
-    loaded = load_content(content)
+def load_site(
+    content: Path, source_texts: Mapping[str, str] | None = None, memo: ParseMemo | None = None
+) -> Site:
+    """Load and validate a content folder; raise ContentError listing every problem.
+
+    `memo` keeps parsed fact files between loads (see content.load_content).
+    """
+    loaded = load_content(content, memo)
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
@@ -275,6 +280,8 @@ class SiteBuilder:
         # Template files changed since the last good build (a failed build keeps them pending).
         self._pending_templates: set[str] = set()
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
+        self._memo: ParseMemo = {}
+        self._written: dict[str, bytes] = {}  # the output as the last build left it
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -286,7 +293,9 @@ class SiteBuilder:
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Build again after `changed` files changed (None: build everything); log the time."""
         started = time.perf_counter()
-        site = load_site(self.options.content)
+        for path in changed or ():
+            self._memo.pop(str(path), None)  # whatever its time stamp says
+        site = load_site(self.options.content, memo=self._memo)
         self._pending_templates |= self._template_names(changed or frozenset())
         template_files = self._list_templates()
         changes: Changes | None = None
@@ -329,7 +338,15 @@ class SiteBuilder:
             reuse=reuse,
         )
         tree = render_tree(site, self.options, pages)
-        total = write_tree(site, tree, self.options)
+        if changes is None or not self._written or not self.options.out.is_dir():
+            total = write_tree(site, tree, self.options)
+        else:
+            # Serve's rebuilds: only the files that changed are replaced, each atomically;
+            # the swap of the whole folder costs more than everything else at 1,000 pages.
+            _report_broken_links(link_problems(site, tree, self.options), self.options)
+            tree.update(self.options.out, self._written)
+            total = sum(1 for path in tree.paths if path.endswith(".html"))
+        self._written = {path: tree.get(path) for path in tree.paths}
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()
         self.last_rendered = rendered

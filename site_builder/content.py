@@ -534,6 +534,20 @@ def fact_files(content_dir: Path, relative: str) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class _ParsedFile:
+    """One fact file's records and problems, and the state of the file they were read from."""
+
+    stamp: tuple[int, int, int]  # size, modification time, inode
+    records: list[Any]
+    problems: list[Problem]
+    unusable_ids: set[str]
+
+
+# Parsed fact files by path, kept between loads by `serve`: an edit re-reads only its file.
+ParseMemo = dict[str, _ParsedFile]
+
+
 def _load_facts(
     content_dir: Path,
     relative: str,
@@ -541,23 +555,51 @@ def _load_facts(
     problems: list[Problem],
     required: bool = True,
     unusable_ids: set[str] | None = None,
+    memo: ParseMemo | None = None,
 ) -> list[RecordT]:
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
     for path in files:
-        text = _read(path, problems, required)
-        if text is None:
-            # Missing or unreadable, and reported as such (optional files carry no ids): no
-            # reference to this kind can be checked.
-            if unusable_ids is not None:
-                unusable_ids.add(ANY_ID)
-            continue
-        records += parse_fact_list(model, text, str(path), problems, unusable_ids)
+        parsed = _parse_fact_file(path, model, required, memo)
+        records += parsed.records
+        problems += parsed.problems
+        if unusable_ids is not None:
+            unusable_ids |= parsed.unusable_ids
     return records
 
 
-def load_content(content_dir: Path) -> Loaded:
-    """Read every file of a content folder into records; problems are collected, not raised."""
+def _parse_fact_file(
+    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
+) -> _ParsedFile:
+    try:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except OSError:
+        stamp = (-1, -1, -1)
+    key = str(path)
+    if memo is not None and key in memo and memo[key].stamp == stamp and stamp[0] >= 0:
+        return memo[key]
+    problems: list[Problem] = []
+    unusable: set[str] = set()
+    records: list[Any] = []
+    text = _read(path, problems, required)
+    if text is None:
+        # Missing or unreadable, and reported as such (optional files carry no ids): no
+        # reference to this kind can be checked.
+        unusable.add(ANY_ID)
+    else:
+        records = parse_fact_list(model, text, str(path), problems, unusable)
+    parsed = _ParsedFile(stamp, records, problems, unusable)
+    if memo is not None:
+        memo[key] = parsed
+    return parsed
+
+
+def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
+    """Read every file of a content folder into records; problems are collected, not raised.
+
+    With a memo, fact files unchanged since the memo's last load are not parsed again.
+    """
     loaded = Loaded()
     problems = loaded.problems
     config_path = content_dir / "site.yaml"
@@ -566,15 +608,17 @@ def load_content(content_dir: Path) -> Loaded:
         loaded.config = parse_config(text, str(config_path), problems)
     unusable = loaded.unusable_ids
     loaded.sources = _load_facts(
-        content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"]
+        content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
     )
     loaded.players = _load_facts(
-        content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"]
+        content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
     )
     loaded.events = _load_facts(
-        content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"]
+        content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo
     )
-    loaded.updates = _load_facts(content_dir, UPDATES_FILE, Update, problems, required=False)
+    loaded.updates = _load_facts(
+        content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo
+    )
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)

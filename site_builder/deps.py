@@ -67,9 +67,14 @@ def _dump(record: Any) -> Any:
 
 
 def _changed_ids(old: Sequence[Player] | Sequence[Event], new: Sequence[Any]) -> set[str]:
-    before = {item.id: _dump(item) for item in old}
-    after = {item.id: _dump(item) for item in new}
-    return {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
+    before = {item.id: item for item in old}
+    after = {item.id: item for item in new}
+    changed = set(before.keys() ^ after.keys())
+    for key in before.keys() & after.keys():
+        # serve keeps the records of unchanged files: the same object is the same record.
+        if before[key] is not after[key] and _dump(before[key]) != _dump(after[key]):
+            changed.add(key)
+    return changed
 
 
 def diff_sites(old: Site, new: Site) -> Changes:
@@ -117,6 +122,33 @@ def _mentioned(event: Event) -> set[str]:
     return set(event.players) | {item.said_by for item in event.evidence if item.said_by}
 
 
+# A player's fields and the pages besides their own that show them. The name is on every page
+# that lists or quotes the player; these few are not.
+_OWN_PAGE_ONLY = frozenset({"bio", "affiliation"})
+_ALSO_ON_INDEX = frozenset({"role", "summary", "side", "kind"})
+
+
+def _shown_on_few_pages(old: Site, new: Site, player_id: str, stale: set[str]) -> bool:
+    """Add the pages an edit of a player's bio, role or evidence makes stale; False when the
+    edit (a new, removed or renamed player) reaches every page that names the player."""
+    before, after = old.players_by_id.get(player_id), new.players_by_id.get(player_id)
+    if before is None or after is None:
+        return False
+    old_fields, new_fields = _dump(before), _dump(after)
+    differing = {name for name in new_fields if old_fields.get(name) != new_fields[name]}
+    if not differing <= _OWN_PAGE_ONLY | _ALSO_ON_INDEX | {"evidence"}:
+        return False
+    stale.add(player_path(player_id))
+    if differing & _ALSO_ON_INDEX:
+        stale.add(PLAYERS)
+    if "evidence" in differing:
+        # Its citations are listed on the sources page, its quotes on the speakers' pages.
+        stale.add(SOURCES)
+        for player in (before, after):
+            stale |= {player_path(item.said_by) for item in player.evidence if item.said_by}
+    return True
+
+
 def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
     """Site paths made stale by record changes; None means every page."""
     if changes.everything:
@@ -129,16 +161,17 @@ def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
     sites = (old, new)
     if changes.player_order:
         stale |= {HOME, PLAYERS, SOURCES}
-    if changes.players:
+    narrow = {pid for pid in changes.players if _shown_on_few_pages(old, new, pid, stale)}
+    if changes.players - narrow:
         # Names show on the players index, in every event's player list and citation.
         stale |= {HOME, TIMELINE, PLAYERS, SOURCES}
         for site in sites:
             for player in site.players:
                 said = {item.said_by for item in player.evidence if item.said_by}
-                if player.id in changes.players or said & changes.players:
+                if player.id in changes.players or said & (changes.players - narrow):
                     stale.add(player_path(player.id))
             for event in site.events:
-                if _mentioned(event) & changes.players:
+                if _mentioned(event) & (changes.players - narrow):
                     stale |= {player_path(p) for p in _mentioned(event)}
     if changes.events:
         # An event shows on the timeline, the home page (counts, key and open events), the

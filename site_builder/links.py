@@ -172,6 +172,10 @@ def _link_error(
     """Why a link is broken (message, hint), or None when it resolves or leaves the site."""
     if site_origin is not None and href.startswith(site_origin):
         href = base_path + href[len(site_origin) :]  # an absolute URL of this very site
+    if _PLAIN_ROOT_RELATIVE.match(href):
+        # Most links: "/base/players/x/#id", nothing to decode or normalise; one split is enough.
+        path, _, fragment = href.partition("#")
+        return _target_error(path, fragment, base_path, files, pages)
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None  # another site, mailto:, tel:; not checked offline
@@ -182,6 +186,21 @@ def _link_error(
         if path.endswith("/") and not joined.endswith("/"):
             joined += "/"
         target_page = joined
+    return _target_error(target_page, unquote(parts.fragment), base_path, files, pages)
+
+
+# A root-relative URL with no query, no percent-escapes and no "." or empty path segments.
+_PLAIN_ROOT_RELATIVE = re.compile(r"/(?![/.])(?:[^?%#/.]+|\.(?![./#]|$)|/(?![/.]))*(?:#[^%]*)?$")
+
+
+def _target_error(
+    target_page: str,
+    fragment: str,
+    base_path: str,
+    files: Collection[str],
+    pages: Mapping[str, PageLinks],
+) -> tuple[str, str] | None:
+    """Why a normalised, decoded site path (and fragment) does not resolve, or None."""
     if not target_page.startswith(base_path):
         return (
             f"it points outside the site's base path {base_path}",
@@ -192,7 +211,6 @@ def _link_error(
     target = _resolve_file(relative, files)
     if target is None:
         return (f"the site has no page or file at '{relative}'", "check the path")
-    fragment = unquote(parts.fragment)
     if fragment and target in pages and fragment not in pages[target].ids:
         return (
             f"{target} has no element with id '{fragment}'",
@@ -235,6 +253,8 @@ def check_site_links(
     `files` are every output path, `pages` the links and ids of each HTML page.
     """
     broken = broken_links(files, pages, base_url)
+    if not broken:
+        return []  # the usual case: no need to look for link targets in every Markdown text
     first: dict[str, BrokenLink] = {}  # href -> where it first breaks
     for link in reversed(broken):
         first[link.href] = link

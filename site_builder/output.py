@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from site_builder.errors import OutputError
@@ -54,6 +55,30 @@ class OutputTree:
                 staging.write(relative, self._files[relative])
             staging.commit()
         log.debug("wrote %d files to %s", len(self._files), out_dir)
+
+    def update(self, out_dir: Path, previous: Mapping[str, bytes]) -> int:
+        """Bring an output folder that holds `previous` up to this tree, file by file.
+
+        Each changed file is written beside its target and renamed over it, so a reader never
+        sees half a file; files no longer in the tree are deleted. Returns the files written.
+        """
+        out_dir = out_dir.resolve()
+        written = 0
+        for relative in self.paths:
+            data = self._files[relative]
+            if previous.get(relative) == data:
+                continue
+            target = out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".new-")
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+            written += 1
+        for relative in sorted(set(previous) - set(self._files)):
+            (out_dir / relative).unlink(missing_ok=True)
+        return written
 
 
 class Staging:
@@ -161,8 +186,14 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+# Segments of letters, digits, "-", "_" and inner dots: nothing to normalise, nothing to refuse.
+_PLAIN_PATH = re.compile(r"(?:[\w-][\w.-]*/)*[\w-][\w.-]*", re.ASCII)
+
+
 def safe_relative(relative: str) -> str:
     """Normalise an output path; raise OutputError if it is absolute or climbs out."""
+    if _PLAIN_PATH.fullmatch(relative):
+        return relative
     path = PurePosixPath(relative.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise OutputError(f"refusing to write {relative!r}: it is outside the output folder")

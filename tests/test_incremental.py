@@ -63,6 +63,19 @@ def _copy_theme_template(project: Path, name: str) -> Path:
 
 
 EDITS: dict[str, Edit] = {
+    "player bio (shown on its page only)": lambda p: _replace(
+        p / "content/facts/players.yaml",
+        "Ukraine's president. In his",
+        "Ukraine's president, as before. In his",
+    ),
+    "player kind": lambda p: _replace(
+        p / "content/facts/players.yaml", "kind: person", "kind: organisation"
+    ),
+    "player quote (on the sources page too)": lambda p: _replace(
+        p / "content/facts/players.yaml",
+        'quote: "Zelensky said in his evening address"',
+        'quote: "Zelensky said in his address"',
+    ),
     "player role": lambda p: _replace(
         p / "content/facts/players.yaml", "role: President of Ukraine", "role: Head of state"
     ),
@@ -156,6 +169,8 @@ def test_only_stale_pages_are_rendered(project: Path) -> None:
     assert builder.last_rendered == 0
     builder.rebuild(frozenset(EDITS["player role"](project)))
     assert 0 < builder.last_rendered < result.pages
+    builder.rebuild(frozenset(EDITS["player bio (shown on its page only)"](project)))
+    assert builder.last_rendered == 1
     builder.rebuild(frozenset(EDITS["config title"](project)))
     assert builder.last_rendered == result.pages
 
