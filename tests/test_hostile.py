@@ -420,16 +420,18 @@ def _serve(root: Path) -> Iterator[str]:
         thread.join(5)
 
 
-def _expected_headings(site: Path) -> dict[str, str]:
-    """The <h1> each page must show, exactly as the author typed it in the corpus."""
+def _expected_headings() -> dict[str, tuple[str, str]]:
+    """The <h1> and <title> text of each page, built from the corpus exactly as typed."""
     config = _yaml("site.yaml")
-    headings = {"": config["title"]}
+    site_title = config["title"]
+    headings = {"": (site_title, site_title)}
     for player in _yaml("facts/players.yaml"):
-        headings[f"players/{player['id']}/"] = player["name"]
+        name = player["name"]
+        headings[f"players/{player['id']}/"] = (name, f"{name} \u00b7 {site_title}")
     for summary in (HOSTILE / "summaries").glob("*.md"):
         meta = _front_matter(summary)
         if meta["slug"] != config["home"]:
-            headings[meta["slug"] + "/"] = meta["title"]
+            headings[meta["slug"] + "/"] = (meta["title"], f"{meta['title']} \u00b7 {site_title}")
     return headings
 
 
@@ -459,12 +461,32 @@ class _Visit:
         """True once the page has navigated away (nothing more can be checked on it)."""
         return any(finding.startswith("navigated away") for finding in self.findings)
 
-    def run(self) -> None:
-        """Open the page, check its live DOM, provoke every handler, click suspect links."""
+    def run(self, shown_as: tuple[str, str] | None) -> None:
+        """Open the page, check its live DOM and, when given, the text of its <h1> and
+        <title>; provoke every handler and click every suspect link."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            self._run(shown_as)
+        except PlaywrightError as error:
+            # Most often the page navigated away mid-check (a meta refresh, a javascript:
+            # URL); either way the page could not be checked to the end.
+            first_line = error.message.splitlines()[0]
+            self.findings.append(f"checks stopped at {self.page.url}: {first_line}")
+
+    def _run(self, shown_as: tuple[str, str] | None) -> None:
         response = self.page.goto(self.url, wait_until="load")
         assert response is not None and response.ok, f"{self.url}: {response and response.status}"
         for problem in self.page.evaluate(_DOM_PROBLEMS, sorted(_FORBIDDEN_ELEMENTS)):
             self.findings.append(f"live DOM: {problem}")
+        if shown_as is not None:
+            # textContent, not innerText: the DOM text itself, whitespace and all.
+            shown = self.page.evaluate(
+                "() => ['h1', 'title'].map((s) => document.querySelector(s).textContent)"
+            )
+            for element, seen, typed in zip(("h1", "title"), shown, shown_as, strict=True):
+                if seen != typed:
+                    self.findings.append(f"<{element}> shows {seen!r}, not {typed!r}")
         self.page.evaluate(_PROVOKE)
         links = self.page.query_selector_all("a, area")
         suspect = self.page.evaluate(_SUSPECT_LINKS, links)
@@ -483,10 +505,8 @@ class _Visit:
 def test_no_content_script_runs_in_chromium(browser: Any, hostile_site: Path) -> None:
     """Every page in real headless Chromium: no hook called, no page error, no dialog, no
     navigation, no handler or script in the live DOM; headings show the hostile text exactly."""
-    from playwright.sync_api import Error as PlaywrightError
-
     paths = page_urls(hostile_site)
-    headings = _expected_headings(hostile_site)
+    headings = _expected_headings()
     findings: dict[str, list[str]] = {}
     clicked = 0
     with _serve(hostile_site) as base:
@@ -513,17 +533,7 @@ def test_no_content_script_runs_in_chromium(browser: Any, hostile_site: Path) ->
             for path in paths:
                 page = context.new_page()
                 visit = _Visit(page, base + path)
-                try:
-                    visit.run()
-                    if path in headings and not visit.left:
-                        shown = page.evaluate("() => document.querySelector('h1').textContent")
-                        if shown != headings[path]:
-                            visit.findings.append(f"<h1> shows {shown!r}, not {headings[path]!r}")
-                except PlaywrightError as error:
-                    # Most often the page navigated away mid-check (a meta refresh, a
-                    # javascript: URL); either way the page could not be checked to the end.
-                    first_line = error.message.splitlines()[0]
-                    visit.findings.append(f"checks stopped at {page.url}: {first_line}")
+                visit.run(headings.get(path))
                 clicked += visit.clicked
                 if visit.findings:
                     findings[path] = visit.findings
