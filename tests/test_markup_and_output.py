@@ -27,6 +27,15 @@ def test_raw_html_in_markdown_is_sanitised() -> None:
     assert "javascript:" not in html and "onclick" not in html and "onerror" not in html
 
 
+def test_cite_urls_are_removed_since_nh3_does_not_check_their_scheme() -> None:
+    html = render(
+        '<q cite="javascript:alert(1)">a</q><blockquote cite="https://example.org/">b</blockquote>'
+        '\n\n<ins cite="vbscript:x">c</ins> <del cite="data:text/html,x">d</del>'
+    )
+    assert "cite=" not in html
+    assert "<q>a</q>" in html and "<blockquote>b</blockquote>" in html
+
+
 def test_markdown_is_github_flavoured_with_identity_links_and_typography() -> None:
     html = render(
         'See [Alice](player:alice) and *this* -- "quoted" ~~gone~~.\n\n'
