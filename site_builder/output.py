@@ -145,12 +145,23 @@ class Staging:
 
 
 def folder_files(folder: Path, prefix: str) -> list[tuple[str, Path]]:
-    """(output path, file) for every file under a folder, in name order."""
-    return [
-        (f"{prefix}/{file.relative_to(folder).as_posix()}", file)
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-    ]
+    """(output path, file) for every file under a folder, in name order.
+
+    A symlink that leads out of the folder is refused: it would publish whatever it points to
+    (a key, a private note) with the site.
+    """
+    inside = folder.resolve()
+    files = []
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file():
+            continue
+        if not file.resolve().is_relative_to(inside):
+            raise OutputError(
+                f"{file} links to {file.resolve()}, outside {folder}\n"
+                "    hint: copy the file into the folder instead of linking to it"
+            )
+        files.append((f"{prefix}/{file.relative_to(folder).as_posix()}", file))
+    return files
 
 
 def _litter_prefix(out_dir: Path, kind: str) -> str:

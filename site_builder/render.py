@@ -571,7 +571,9 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     ]
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        # Every template, whatever its name: a user's partial called card.j2 or icon.svg gets
+        # content too, and content is never trusted markup.
+        autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -139,3 +139,17 @@ def test_punctuation_is_typographic_in_prose_but_not_in_code() -> None:
     assert '<p>“Quoted,” he said – it’s (‘really’) done… <code>"code" -- stays</code></p>' in html
     assert "<li>“item”</li>" in html
     assert "<em>“emphasis”</em> — then" in html
+
+
+def test_a_static_file_linking_out_of_its_folder_is_not_published(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    secret = tmp_path / "secret.key"
+    secret.write_text("private", encoding="utf-8")
+    static = tmp_path / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "logo.svg").symlink_to(secret)
+    with pytest.raises(OutputError, match="outside"):
+        build_site(
+            BuildOptions(content=content, templates=tmp_path / "templates", out=tmp_path / "out")
+        )
+    assert not (tmp_path / "out").exists()
