@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -189,3 +194,61 @@ def test_a_small_timeline_and_cast_stay_one_page_by_side(tmp_path: Path) -> None
     assert not (out / "timeline" / "2023").exists()
     index = (out / "players" / "index.html").read_text("utf-8")
     assert "letter-" not in index and "grouped by side" in index
+
+
+BUILD = [sys.executable, "-m", "site_builder", "build"]
+
+
+def test_a_build_killed_halfway_leaves_the_previous_site_and_no_litter(tmp_path: Path) -> None:
+    content = write_many(tmp_path, players=2000, events=2000)
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site", "utf-8")
+    before = _files(out)
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Kill it once the new site is half written: its staging folder holds some of the pages.
+    deadline = time.monotonic() + 60
+    staging: list[Path] = []
+    while time.monotonic() < deadline and build.poll() is None:
+        staging = [p for p in tmp_path.glob(f".{out.name}.new-*") if p.is_dir()]
+        if staging and len(list((staging[0] / "players").glob("*"))) > 200:
+            break
+        time.sleep(0.01)
+    assert build.poll() is None, "the build finished before it could be killed"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait(timeout=10)
+    assert _files(out) == before  # byte for byte
+    assert staging and staging[0].exists()  # the killed build's folder is left...
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not staging[0].exists()  # ...and the next build removes it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".site_builder_cache"]
