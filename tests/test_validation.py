@@ -398,9 +398,10 @@ def test_an_unreadable_fact_file_is_one_problem_not_a_cascade(tmp_path: Path) ->
     (content / "facts" / "events.yaml").write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(content=content))
-    assert [p.message for p in caught.value.problems] == [
-        "not valid UTF-8 text (invalid start byte at byte 0)"
-    ]
+    problem = only(caught.value.problems)
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message == "not valid UTF-8 text: byte 0xFF (byte 0 of the file) cannot be read"
+    assert problem.hint == "the file is saved as UTF-16: save it as UTF-8"
 
 
 def test_a_fact_file_that_is_not_a_list_is_one_problem(tmp_path: Path) -> None:
