@@ -7,6 +7,7 @@ and autoescaping, so a typo in a template is an error that names the template an
 
 from __future__ import annotations
 
+import difflib
 import logging
 import traceback
 from collections.abc import Callable, Iterator
@@ -433,7 +434,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     """The Jinja environment: user folders first, then the package theme; strict and escaping."""
     loaders: list[jinja2.BaseLoader] = [
-        jinja2.FileSystemLoader(str(folder)) for folder in template_dirs if folder.is_dir()
+        _TemplateLoader(str(folder)) for folder in template_dirs if folder.is_dir()
     ]
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -444,6 +445,38 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return environment
+
+
+class _TemplateEncodingError(jinja2.TemplateSyntaxError):
+    hint = "save the template as UTF-8"
+
+
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Reads templates as UTF-8; undecodable bytes become an error naming the file and line."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            data = error.object if isinstance(error.object, bytes) else b""
+            filename = next(
+                (
+                    str(Path(folder, template))
+                    for folder in self.searchpath
+                    if Path(folder, template).is_file()
+                ),
+                template,
+            )
+            raise _TemplateEncodingError(
+                f"not valid UTF-8 text: byte 0x{data[error.start]:02X} cannot be read"
+                if data
+                else "not valid UTF-8 text",
+                data.count(b"\n", 0, error.start) + 1,
+                template,
+                filename,
+            ) from None
 
 
 def template_dirs(user_templates: Path | None) -> list[Path]:
@@ -522,17 +555,22 @@ def render_site(
                     error.message or str(error),
                     error.lineno,
                     None,
-                    "fix the template syntax here",
+                    getattr(error, "hint", "fix the template syntax here"),
                 )
             )
         except jinja2.TemplateNotFound as error:
+            # Located at the {% extends %}, {% include %} or {% import %} that names it.
+            path, line = _template_position(error, spec.template)
+            close = difflib.get_close_matches(str(error.name), environment.list_templates(), n=1)
             problems.append(
                 Problem(
-                    spec.template,
+                    path,
                     f"template not found: {error.name}",
+                    line,
                     None,
-                    None,
-                    "add the template to your templates folder",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "add the template to your templates folder",
                 )
             )
         except jinja2.TemplateError as error:
@@ -545,6 +583,19 @@ def render_site(
                     None,
                     f"while rendering {spec.path or '/'}; check the names used "
                     "here against the page's context",
+                )
+            )
+        except Exception as error:  # Python errors raised by template code: 1 / 0, self-extends
+            path, line = _template_position(error, spec.template)
+            problems.append(
+                Problem(
+                    path,
+                    f"template error: {type(error).__name__}: {error}",
+                    line,
+                    None,
+                    "a template that extends or includes itself never ends: check the name here"
+                    if isinstance(error, RecursionError)
+                    else f"while rendering {spec.path or '/'}; check the expression on this line",
                 )
             )
     if problems:
