@@ -143,10 +143,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     offset = first_line - 1
     _check_characters(text, path, offset)
     document = Document(data=None)
+    events = _Events(yaml.parse(text, Loader=_Loader))
     try:
-        document.data = _compose(yaml.parse(text, Loader=_Loader), document, path, offset)
+        document.data = _compose(iter(events), document, path, offset)
     except yaml.MarkedYAMLError as error:
-        raise _unusable(_yaml_problem(error, text, path, first_line)) from None
+        raise _unusable(_yaml_problem(error, text, path, first_line, events.last_quoted)) from None
     except yaml.YAMLError as error:
         # Reader errors are prevented by _check_characters; keep any other one readable.
         message = str(error).splitlines()[0]
@@ -154,6 +155,20 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
             Problem(path, f"YAML error: {message}", first_line, 1, _SYNTAX_HINT)
         ) from None
     return document
+
+
+class _Events:
+    """The parser's events, remembering the last quoted value for locating a lost quote."""
+
+    def __init__(self, events: Iterator[yaml.Event]) -> None:
+        self._events = events
+        self.last_quoted: yaml.ScalarEvent | None = None
+
+    def __iter__(self) -> Iterator[yaml.Event]:
+        for event in self._events:
+            if isinstance(event, yaml.ScalarEvent) and event.style in ('"', "'"):
+                self.last_quoted = event
+            yield event
 
 
 def _check_characters(text: str, path: str, offset: int) -> None:
@@ -201,7 +216,13 @@ _SYNTAX_HINT = (
 )
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
+def _yaml_problem(
+    error: yaml.MarkedYAMLError,
+    text: str,
+    path: str,
+    first_line: int,
+    last_quoted: yaml.ScalarEvent | None = None,
+) -> Problem:
     opened = error.context_mark
     if error.problem and "end of stream" in error.problem and opened is not None:
         # An unclosed quote or bracket is detected at the end of the file; the author needs
@@ -214,6 +235,27 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
             "close the quote or bracket that starts here",
         )
     mark = error.problem_mark or opened
+    lost_quote = _lost_quote(last_quoted, mark)
+    if lost_quote is not None:
+        # A quote left open swallows the following lines up to the next quote character, and
+        # the parser trips only there; the mistake is where the value starts.
+        line, column, end = lost_quote
+        return Problem(
+            path,
+            f"YAML syntax error: the quoted value starting here runs on to line {end + first_line}",
+            line + first_line,
+            column + 1,
+            "is its closing quote missing? Close the quote on this line",
+        )
+    unclosed = _unclosed_flow(error, mark)
+    if unclosed is not None:
+        return Problem(
+            path,
+            f"YAML syntax error: the {unclosed} opened here is not closed on its line",
+            opened.line + first_line if opened else None,
+            opened.column + 1 if opened else None,
+            "close it on the same line, e.g. players: [alice, bob]",
+        )
     if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
         return Problem(
             path,
@@ -232,6 +274,33 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
         (mark.column + 1) if mark else None,
         _SYNTAX_HINT,
     )
+
+
+def _lost_quote(
+    quoted: yaml.ScalarEvent | None, mark: yaml.Mark | None
+) -> tuple[int, int, int] | None:
+    """Start line and column, and end line, of the quoted value the error follows (0-based).
+
+    Only a value that spans lines and ends on the error's line counts: its quote was lost.
+    """
+    if quoted is None or mark is None:
+        return None
+    start, end = quoted.start_mark, quoted.end_mark
+    if start is None or end is None or end.line == start.line or end.line != mark.line:
+        return None
+    return start.line, start.column, end.line
+
+
+def _unclosed_flow(error: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> str | None:
+    """'list' or 'mapping' when a [ or { was left open: the parser stops on a later line."""
+    opened = error.context_mark
+    if opened is None or mark is None or mark.line <= opened.line:
+        return None
+    if error.context == "while parsing a flow sequence":
+        return "list"
+    if error.context == "while parsing a flow mapping":
+        return "mapping"
+    return None
 
 
 def _opened_what(context: str | None) -> str:
@@ -406,7 +475,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     value: str = event.value
     tag = event.tag
     if tag is None:
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
+        resolve: Any = _RESOLVER.resolve  # untyped in the stubs
+        tag = resolve(yaml.ScalarNode, value, event.implicit)
     if tag == _TAG + "null":
         return None
     if tag == _TAG + "int":
@@ -671,10 +741,12 @@ def parse_fact_list(
         record = build_record(model, item, path, document, (index,), problems)
         if record is not None:
             records.append(record)
-        elif (
-            unusable_ids is not None and isinstance(item, dict) and isinstance(item.get("id"), str)
-        ):
-            unusable_ids.add(item["id"])
+        elif unusable_ids is not None and isinstance(item, dict):
+            item_id = item.get("id")
+            # A valid id of an item that failed is not reported again when referenced; an
+            # invalid id cannot be referenced at all, so it is not offered as a known id.
+            if isinstance(item_id, str) and is_slug(item_id):
+                unusable_ids.add(item_id)
     return records
 
 

@@ -263,7 +263,11 @@ def test_evidence_needs_a_quote_or_a_note(tmp_path: Path) -> None:
             5,
             "'order' must be a whole number, not 'first'",
         ),
-        ("---\ntitle: [What happened\nslug: overview\n---\nBody\n", 3, None),
+        (
+            "---\ntitle: [What happened\nslug: overview\n---\nBody\n",
+            2,  # where the [ was opened, not where the parser gave up
+            "YAML syntax error: the list opened here is not closed on its line",
+        ),
     ],
 )
 def test_front_matter_errors(tmp_path: Path, text: str, line: int, message: str | None) -> None:
