@@ -101,7 +101,8 @@ _SITE_PATH = re.compile(r"/(?!/)(?:(?!\.\.(?:/|$))[^\s?#\\])*")
 
 
 def _shown(value: str) -> str:
-    return value if len(value) <= 60 else value[:59] + "…"
+    """A value quoted for a message: cut short, invisible characters escaped (a tab as \\t)."""
+    return repr(value if len(value) <= 60 else value[:59] + "…")
 
 
 def _check_link(value: str) -> str:
@@ -119,7 +120,7 @@ def _check_link(value: str) -> str:
         )
     raise PydanticCustomError(
         "link",
-        "'{value}' is not a web address",
+        "{value} is not a web address",
         {
             "value": _shown(value),
             "hint": "write a full address starting with https://, http:// or mailto: "
@@ -135,7 +136,7 @@ def _check_base_url(value: str) -> str:
         return value
     raise PydanticCustomError(
         "base_url",
-        "'{value}' is not a base URL",
+        "{value} is not a base URL",
         {
             "value": _shown(value),
             "hint": 'write "/" for the root of a domain, a path such as "/explainer/", or a '
@@ -153,7 +154,7 @@ def _check_domain(value: str) -> str:
     if not is_domain(value):
         raise PydanticCustomError(
             "domain",
-            "'{value}' is not a domain name",
+            "{value} is not a domain name",
             {
                 "value": _shown(value),
                 "hint": "write the bare domain, without https:// or a path, "
