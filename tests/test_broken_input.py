@@ -28,6 +28,9 @@ import pytest
 from conftest import ROOT
 from scratch import MINIMAL
 
+from site_builder.content import MAX_DEPTH, MAX_FILE_BYTES
+from site_builder.dates import FIRST_YEAR, LAST_YEAR
+
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if (path / "case.toml").is_file())
 TIMEOUT = 60  # seconds per command; a hang is a failure, not a wait
@@ -306,3 +309,10 @@ def test_a_failed_build_keeps_the_previous_output(name: str, outcomes: dict[str,
             assert outcome.out_after == outcome.out_before, "reads the same as the clean site"
         return
     assert outcome.out_after == outcome.out_before
+
+
+def test_the_documented_limits_are_the_real_ones() -> None:
+    doc = (ROOT / "docs" / "content-model.md").read_text(encoding="utf-8")
+    assert f"| size of one content file | {MAX_FILE_BYTES // (1024 * 1024)} MB |" in doc
+    assert f"| nesting of lists and mappings | {MAX_DEPTH} levels |" in doc
+    assert f"years outside {FIRST_YEAR:04d}–{LAST_YEAR:04d}" in doc
