@@ -568,7 +568,11 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
             f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{name}' should be a mapping of fields, not {_kind_of(given)}", None
+        return (
+            f"'{name}' should be a mapping of fields, not {_kind_of(given)}",
+            f"write the fields of '{name.rsplit('.', 1)[-1]}' on the lines below it, "
+            "indented by two spaces (field: value)",
+        )
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
