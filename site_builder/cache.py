@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,12 +63,16 @@ def fingerprint(inputs: BuildInputs) -> str:
         for relative, path in _files(root):
             digest.update(f"\0{root}\0{relative}\0".encode())
             try:
+                # Only regular files are read: opening a named pipe would wait for a writer.
+                if not stat.S_ISREG(path.stat().st_mode):
+                    digest.update(b"\0not a file")
+                    continue
                 digest.update(path.read_bytes())
             except OSError:
                 digest.update(b"\0unreadable")  # the build will report it
     for relative, path in _files(_PACKAGE):
-        stat = path.stat()
-        digest.update(f"\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        status = path.stat()
+        digest.update(f"\0{relative}\0{status.st_size}\0{status.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -75,8 +80,11 @@ def output_state(out: Path) -> dict[str, list[int]]:
     """Every file of an output folder with its size and modification time."""
     state: dict[str, list[int]] = {}
     for relative, path in _files(out):
-        stat = path.stat()
-        state[relative] = [stat.st_size, stat.st_mtime_ns]
+        try:
+            status = path.lstat()
+        except OSError:
+            continue
+        state[relative] = [status.st_size, status.st_mtime_ns]
     return state
 
 

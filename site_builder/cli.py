@@ -1,7 +1,7 @@
 """The command line: parse arguments, run a command, turn errors into messages and exit codes.
 
 Exit status: 0 success, 1 content errors, 2 usage errors. Only this module prints or exits;
-tracebacks appear only with --debug.
+tracebacks appear only with --debug (an unexpected exception is reported as an internal error).
 """
 
 from __future__ import annotations
@@ -379,3 +379,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except Exception as error:
+        # A bug, not a content problem: still no traceback for the author, but say what to do.
+        if args.debug:
+            raise
+        print(
+            f"error: internal error: {type(error).__name__}: {error}\n"
+            "    hint: this is a bug in site-builder, not a mistake in your content; run the "
+            "command again with --debug and report the traceback it shows",
+            file=sys.stderr,
+        )
+        return 1

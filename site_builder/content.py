@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from site_builder.errors import Problem
+from site_builder.errors import ContentError, Problem
 from site_builder.model import (
     ANY_ID,
     Event,
@@ -29,6 +32,7 @@ from site_builder.model import (
     Summary,
     SummaryMeta,
     Update,
+    is_slug,
 )
 
 log = logging.getLogger(__name__)
@@ -94,30 +98,131 @@ class Loaded:
     )
 
 
-class _YamlProblem(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+def _unusable(problem: Problem) -> ContentError:
+    """The error for a problem that leaves a whole file unusable (callers record it)."""
+    return ContentError([problem])
 
 
 # --------------------------------------------------------------------------- YAML with positions
 
+# Limits on a YAML document. Real content nests four or five levels (list, item, evidence,
+# evidence item); the limit stops hostile nesting long before it can exhaust the stack.
+MAX_DEPTH = 50
+
+# Characters YAML allows in a stream (YAML 1.1 "printable"); anything else is reported with its
+# position before the parser sees it, instead of as a position-less reader error.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks as libyaml counts them, so positions computed here agree with the parser's.
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Explicit tags that only restate what a plain value is (`!!str 2025` keeps a year as text).
+# Every other tag (!!python/object, !!binary, !local, ...) is refused: content is data.
+_SCALAR_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null"))
+_SEQUENCE_TAGS = frozenset({_TAG + "seq"})
+_MAPPING_TAGS = frozenset({_TAG + "map"})
+_RESOLVER = yaml.resolver.Resolver()
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+
+
+@dataclass
+class _Open:
+    """A sequence or mapping being built from the event stream."""
+
+    at: tuple[str | int, ...]
+    value: list[Any] | dict[str, Any]
+    keep: bool  # False inside the value of a duplicate key: read to skip it, then dropped
+    key: str | None = None  # in a mapping: the key whose value comes next
+    keep_key: bool = True  # False when that key repeats an earlier one
+
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
-    """Parse YAML text into data with positions; raise _YamlProblem on a syntax error."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        raise _YamlProblem(_yaml_problem(error, path, first_line)) from None
-    except yaml.YAMLError as error:
-        raise _YamlProblem(Problem(path, f"YAML error: {error}", first_line)) from None
+    """Parse YAML text into data with positions; raise ContentError on a syntax error.
+
+    Builds plain data straight from the parser's events, without recursion, so nesting depth
+    is bounded by MAX_DEPTH and anchors, aliases and tags are refused before anything is built.
+    """
+    offset = first_line - 1
+    _check_characters(text, path, offset)
     document = Document(data=None)
-    if node is not None:
-        document.data = _construct(node, (), document, path, first_line - 1)
+    events = _Events(yaml.parse(text, Loader=_Loader))
+    try:
+        document.data = _compose(iter(events), document, path, offset)
+    except yaml.MarkedYAMLError as error:
+        raise _unusable(_yaml_problem(error, text, path, first_line, events.last_quoted)) from None
+    except yaml.YAMLError as error:
+        # Reader errors are prevented by _check_characters; keep any other one readable.
+        message = str(error).splitlines()[0]
+        raise _unusable(
+            Problem(path, f"YAML error: {message}", first_line, 1, _SYNTAX_HINT)
+        ) from None
     return document
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+class _Events:
+    """The parser's events, remembering the last quoted value for locating a lost quote."""
+
+    def __init__(self, events: Iterator[yaml.Event]) -> None:
+        self._events = events
+        self.last_quoted: yaml.ScalarEvent | None = None
+
+    def __iter__(self) -> Iterator[yaml.Event]:
+        for event in self._events:
+            if isinstance(event, yaml.ScalarEvent) and event.style in ('"', "'"):
+                self.last_quoted = event
+            yield event
+
+
+def _check_characters(text: str, path: str, offset: int) -> None:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is None:
+        return
+    line, column = _position(text, bad.start())
+    code = ord(bad.group())
+    hint = (
+        "the file may be binary or saved as UTF-16: save it as UTF-8 text"
+        if code == 0
+        else "delete it: such characters are invisible and often come from copying text "
+        "out of a PDF or word processor"
+    )
+    raise _unusable(
+        Problem(
+            path,
+            f"control character U+{code:04X} is not allowed in YAML",
+            line + offset,
+            column,
+            hint,
+        )
+    )
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for found in _YAML_BREAK.finditer(text, 0, index):
+        line, start = line + 1, found.end()
+    return line, index - start + 1
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based YAML mark, or '' past the end."""
+    lines = _YAML_BREAK.split(text)
+    if line >= len(lines) or column >= len(lines[line]):
+        return ""
+    return lines[line][column]
+
+
+_SYNTAX_HINT = (
+    "check the indentation and quoting here; text containing ': ' or "
+    "starting with a quote or [ { * & ! | > must be put in quotes"
+)
+
+
+def _yaml_problem(
+    error: yaml.MarkedYAMLError,
+    text: str,
+    path: str,
+    first_line: int,
+    last_quoted: yaml.ScalarEvent | None = None,
+) -> Problem:
     opened = error.context_mark
     if error.problem and "end of stream" in error.problem and opened is not None:
         # An unclosed quote or bracket is detected at the end of the file; the author needs
@@ -130,6 +235,35 @@ def _yaml_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Pr
             "close the quote or bracket that starts here",
         )
     mark = error.problem_mark or opened
+    lost_quote = _lost_quote(last_quoted, mark)
+    if lost_quote is not None:
+        # A quote left open swallows the following lines up to the next quote character, and
+        # the parser trips only there; the mistake is where the value starts.
+        line, column, end = lost_quote
+        return Problem(
+            path,
+            f"YAML syntax error: the quoted value starting here runs on to line {end + first_line}",
+            line + first_line,
+            column + 1,
+            "is its closing quote missing? Close the quote on this line",
+        )
+    unclosed = _unclosed_flow(error, mark)
+    if unclosed is not None:
+        return Problem(
+            path,
+            f"YAML syntax error: the {unclosed} opened here is not closed on its line",
+            opened.line + first_line if opened else None,
+            opened.column + 1 if opened else None,
+            "close it on the same line, e.g. players: [alice, bob]",
+        )
+    if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        return Problem(
+            path,
+            "YAML syntax error: a tab is used for indentation",
+            mark.line + first_line,
+            mark.column + 1,
+            "indent with spaces only (YAML does not allow tabs); set your editor to insert spaces",
+        )
     what = error.problem or error.context or "invalid YAML"
     if error.problem and error.context and opened is not None and opened is not mark:
         what += f" ({error.context} on line {opened.line + first_line})"
@@ -138,9 +272,35 @@ def _yaml_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Pr
         f"YAML syntax error: {what}",
         (mark.line + first_line) if mark else None,
         (mark.column + 1) if mark else None,
-        "check the indentation and quoting here; text containing ': ' or "
-        "starting with a quote or [ { * & ! | > must be put in quotes",
+        _SYNTAX_HINT,
     )
+
+
+def _lost_quote(
+    quoted: yaml.ScalarEvent | None, mark: yaml.Mark | None
+) -> tuple[int, int, int] | None:
+    """Start line and column, and end line, of the quoted value the error follows (0-based).
+
+    Only a value that spans lines and ends on the error's line counts: its quote was lost.
+    """
+    if quoted is None or mark is None:
+        return None
+    start, end = quoted.start_mark, quoted.end_mark
+    if start is None or end is None or end.line == start.line or end.line != mark.line:
+        return None
+    return start.line, start.column, end.line
+
+
+def _unclosed_flow(error: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> str | None:
+    """'list' or 'mapping' when a [ or { was left open: the parser stops on a later line."""
+    opened = error.context_mark
+    if opened is None or mark is None or mark.line <= opened.line:
+        return None
+    if error.context == "while parsing a flow sequence":
+        return "list"
+    if error.context == "while parsing a flow mapping":
+        return "mapping"
+    return None
 
 
 def _opened_what(context: str | None) -> str:
@@ -148,52 +308,184 @@ def _opened_what(context: str | None) -> str:
     return what.replace("scalar", "value")
 
 
-def _construct(
-    node: yaml.Node, at: tuple[str | int, ...], document: Document, path: str, offset: int
-) -> Any:
-    line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        line += 1  # a block scalar's text starts on the line after its indicator
-    document.values[at] = (line, column)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1 + offset
-            key_column = key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _YamlProblem(Problem(path, "a key must be plain text", key_line, key_column))
-            key = key_node.value
-            if key in result:
-                first_line, _ = document.keys[(*at, key)]
-                document.problems.append(
+def _compose(events: Iterator[yaml.Event], document: Document, path: str, offset: int) -> Any:
+    """Plain data from a YAML event stream, recording every value's and key's position."""
+    stack: list[_Open] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        mark = event.start_mark
+        line = (mark.line if mark is not None else 0) + 1 + offset
+        column = (mark.column if mark is not None else 0) + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _unusable(
                     Problem(
                         path,
-                        f"duplicate key '{key}' (first written on line {first_line})",
-                        key_line,
-                        key_column,
-                        "YAML would silently keep only the last value: remove or merge one of them",
+                        "a second YAML document starts here",
+                        line,
+                        column,
+                        "a content file holds one document: remove this '---' line",
                     )
                 )
-                continue  # keep the first value, report the second
-            document.keys[(*at, key)] = (key_line, key_column)
-            result[key] = _construct(value_node, (*at, key), document, path, offset)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, (*at, index), document, path, offset)
-            for index, item in enumerate(node.value)
-        ]
-    return _scalar(node)
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            done = stack.pop()
+            root = _attach(stack, done.value, done.keep, root)
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue  # stream start and end, document end
+        _refuse_anchors_and_tags(event, path, line, column)
+        parent = stack[-1] if stack else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            _take_key(event, parent, document, path, line, column)
+            continue
+        at, keep = _place(parent)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style in ("|", ">"):
+                line += 1  # a block scalar's text starts on the line after its indicator
+            if keep:
+                document.values[at] = (line, column)
+            root = _attach(stack, _scalar(event), keep, root)
+            continue
+        if len(stack) >= MAX_DEPTH:
+            raise _unusable(
+                Problem(
+                    path,
+                    f"YAML nested more than {MAX_DEPTH} levels deep",
+                    line,
+                    column,
+                    "content needs only a few levels of lists and mappings; "
+                    "look for brackets or indentation that run away",
+                )
+            )
+        if keep:
+            document.values[at] = (line, column)
+        opened: list[Any] | dict[str, Any] = (
+            [] if isinstance(event, yaml.SequenceStartEvent) else {}
+        )
+        stack.append(_Open(at, opened, keep))
+    return root
 
 
-def _scalar(node: yaml.Node) -> Any:
-    value = node.value
-    tag = node.tag
+def _refuse_anchors_and_tags(event: yaml.NodeEvent, path: str, line: int, column: int) -> None:
+    # Aliases are what "billion laughs" documents are made of, and content never needs them:
+    # refusing the first anchor or alias keeps parsing linear in the size of the file.
+    if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+        name = _shorten(event.anchor or "", 20)
+        raise _unusable(
+            Problem(
+                path,
+                f"YAML anchors and aliases (&{name}, *{name}) are not supported",
+                line,
+                column,
+                "write the value out in full where it is needed",
+            )
+        )
+    tag = getattr(event, "tag", None)
+    if tag is None or tag == "!":
+        return
+    allowed = (
+        _SCALAR_TAGS
+        if isinstance(event, yaml.ScalarEvent)
+        else _SEQUENCE_TAGS
+        if isinstance(event, yaml.SequenceStartEvent)
+        else _MAPPING_TAGS
+    )
+    if tag not in allowed:
+        shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+        raise _unusable(
+            Problem(
+                path,
+                f"the YAML tag '{_shorten(shown)}' is not allowed in content files",
+                line,
+                column,
+                "remove the tag: content holds only text, numbers, true/false, lists and "
+                "mappings (put a value in quotes to keep it as text)",
+            )
+        )
+
+
+def _take_key(
+    event: yaml.NodeEvent,
+    parent: _Open,
+    document: Document,
+    path: str,
+    line: int,
+    column: int,
+) -> None:
+    if not isinstance(event, yaml.ScalarEvent):
+        raise _unusable(
+            Problem(
+                path,
+                "a key must be plain text",
+                line,
+                column,
+                "write each field as 'name: value'; a list or mapping cannot be a key",
+            )
+        )
+    key = event.value
+    assert isinstance(parent.value, dict)
+    parent.key, parent.keep_key = key, True
+    if not parent.keep:
+        return
+    if key in parent.value:
+        first_line, _ = document.keys[(*parent.at, key)]
+        document.problems.append(
+            Problem(
+                path,
+                f"duplicate key '{_shorten(key)}' (first written on line {first_line})",
+                line,
+                column,
+                "YAML would silently keep only the last value: remove or merge one of them",
+            )
+        )
+        parent.keep_key = False  # keep the first value, report the second
+        return
+    document.keys[(*parent.at, key)] = (line, column)
+
+
+def _place(parent: _Open | None) -> tuple[tuple[str | int, ...], bool]:
+    """Where the next value goes inside `parent`, and whether it is kept."""
+    if parent is None:
+        return (), True
+    if isinstance(parent.value, list):
+        return (*parent.at, len(parent.value)), parent.keep
+    assert parent.key is not None
+    return (*parent.at, parent.key), parent.keep and parent.keep_key
+
+
+def _attach(stack: list[_Open], value: Any, keep: bool, root: Any) -> Any:
+    """Put a finished value into the open collection; return the (possibly new) root."""
+    if not stack:
+        return value
+    parent = stack[-1]
+    if isinstance(parent.value, list):
+        if keep:
+            parent.value.append(value)
+    else:
+        if keep and parent.key is not None:
+            parent.value[parent.key] = value
+        parent.key = None
+    return root
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value: str = event.value
+    tag = event.tag
+    if tag is None:
+        resolve: Any = _RESOLVER.resolve  # untyped in the stubs
+        tag = resolve(yaml.ScalarNode, value, event.implicit)
     if tag == _TAG + "null":
         return None
     if tag == _TAG + "int":
+        # Only plain decimals are numbers: YAML 1.1's octal (0777), hex and 1:30 stay text,
+        # so `0001` is not silently read as 1. int() refuses more than 4300 digits.
+        if not _DECIMAL.fullmatch(value):
+            return value
         try:
-            return int(value.replace("_", ""), 0)
+            return int(value.replace("_", ""))
         except ValueError:
             return value
     if tag == _TAG + "float":
@@ -205,6 +497,11 @@ def _scalar(node: yaml.Node) -> Any:
         # Only true/false are booleans: YAML 1.1's yes/no/on/off stay text ("the Norway problem").
         return _TRUE_FALSE.get(value, value)
     return value  # str and timestamp: dates stay text and are parsed with their precision
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """Text for a message, cut to `limit` characters so a runaway value cannot flood it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- records
@@ -271,24 +568,31 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
             f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{name}' should be a mapping of fields, not {_kind_of(given)}", None
+        return (
+            f"'{name}' should be a mapping of fields, not {_kind_of(given)}",
+            f"write the fields of '{name.rsplit('.', 1)[-1]}' on the lines below it, "
+            "indented by two spaces (field: value)",
+        )
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
         close = difflib.get_close_matches(str(given), choices, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
-        return f"'{name}' must be one of {expected}, not {given!r}", hint
+        return f"'{name}' must be one of {expected}, not {_shown(given)}", hint
     if kind in ("bool_type", "bool_parsing"):
-        return f"'{name}' must be true or false, not {given!r}", "write true or false, unquoted"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
         return (
-            f"'{name}' must be a whole number, not {given!r}",
+            f"'{name}' must be true or false, not {_shown(given)}",
+            "write true or false, unquoted",
+        )
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
+        return (
+            f"'{name}' must be a whole number, not {_shown(given)}",
             "write digits only, e.g. 2",
         )
     if kind == "string_too_short":
         return f"'{name}' must not be empty", "write the text, or remove the field"
     message = str(detail["msg"])
-    return f"'{name}': {message}", None
+    return f"'{name}': {message}", "see docs/content-model.md for what this field takes"
 
 
 def _kind_of(value: Any) -> str:
@@ -300,7 +604,13 @@ def _kind_of(value: Any) -> str:
         dict: "a mapping",
         type(None): "empty",
     }
-    return names.get(type(value), f"{value!r}")
+    return names.get(type(value), _shown(value))
+
+
+def _shown(value: Any) -> str:
+    """A value quoted for a message, cut short so a runaway value cannot flood the report."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _nearest(spots: Spots, at: tuple[str | int, ...]) -> tuple[int, int]:
@@ -347,6 +657,18 @@ def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
     return Origin(path=path, line=line, column=column, spots=document.spots_under(at))
 
 
+def _first_field(model: type[BaseModel]) -> str:
+    """The field an item of this kind starts with ('id', or 'date' for an update)."""
+    fields = [name for name in model.model_fields if name != "origin"]
+    return "id" if "id" in fields else fields[0]
+
+
+def _mapping_hint(model: type[BaseModel], at: tuple[str | int, ...]) -> str:
+    if at:  # an item of a fact file
+        return f"each item starts with '- {_first_field(model)}: ...'"
+    return "write one 'field: value' per line (see docs/content-model.md)"
+
+
 def build_record(
     model: type[RecordT],
     data: Any,
@@ -364,7 +686,7 @@ def build_record(
                 f"expected a mapping of fields, found {_kind_of(data)}",
                 line,
                 column,
-                "each item starts with '- id: ...'",
+                _mapping_hint(model, at),
             )
         )
         return None
@@ -397,8 +719,8 @@ def parse_fact_list(
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
         document = parse_yaml(text, path)
-    except _YamlProblem as error:
-        problems.append(error.problem)
+    except ContentError as error:
+        problems.extend(error.problems)
         if unusable_ids is not None:
             unusable_ids.add(ANY_ID)  # nothing in the file is known: check no reference to it
         return []
@@ -412,7 +734,7 @@ def parse_fact_list(
                 f"expected a list of items, found {_kind_of(document.data)}",
                 1,
                 1,
-                "start each item with '- id: ...'",
+                f"start each item with '- {_first_field(model)}: ...'",
             )
         )
         if unusable_ids is not None:
@@ -423,10 +745,12 @@ def parse_fact_list(
         record = build_record(model, item, path, document, (index,), problems)
         if record is not None:
             records.append(record)
-        elif (
-            unusable_ids is not None and isinstance(item, dict) and isinstance(item.get("id"), str)
-        ):
-            unusable_ids.add(item["id"])
+        elif unusable_ids is not None and isinstance(item, dict):
+            item_id = item.get("id")
+            # A valid id of an item that failed is not reported again when referenced; an
+            # invalid id cannot be referenced at all, so it is not offered as a known id.
+            if isinstance(item_id, str) and is_slug(item_id):
+                unusable_ids.add(item_id)
     return records
 
 
@@ -434,8 +758,8 @@ def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | 
     """Parse site.yaml into a SiteConfig, collecting problems."""
     try:
         document = parse_yaml(text, path)
-    except _YamlProblem as error:
-        problems.append(error.problem)
+    except ContentError as error:
+        problems.extend(error.problems)
         return None
     problems.extend(document.problems)
     return build_record(SiteConfig, document.data or {}, path, document, (), problems)
@@ -444,17 +768,26 @@ def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | 
 def read_config_quietly(content_dir: Path) -> SiteConfig | None:
     """site.yaml's config, or None when it is missing or invalid (a build reports why)."""
     path = content_dir / "site.yaml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return parse_config(text, str(path), [])
+    text = _read(path, [], required=False)
+    return parse_config(text, str(path), []) if text is not None else None
 
 
 def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | None:
     """Parse a Markdown summary with YAML front matter between two `---` lines."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    lines = _lines(text)
+    if not text.strip():
+        problems.append(
+            Problem(
+                path,
+                "the summary is empty",
+                1,
+                1,
+                "write its front matter ('---', title, slug and description, '---') and "
+                "text, or delete the file",
+            )
+        )
+        return _placeholder(text, path, None, 1)
+    if lines[0].strip() != "---":
         problems.append(
             Problem(
                 path,
@@ -481,8 +814,8 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
     front = "".join(lines[1:closing])
     try:
         document = parse_yaml(front, path, first_line=2)
-    except _YamlProblem as error:
-        problems.append(error.problem)
+    except ContentError as error:
+        problems.extend(error.problems)
         return _placeholder("".join(lines[closing + 1 :]), path, None, closing + 2)
     problems.extend(document.problems)
     data = document.data or {}
@@ -492,6 +825,20 @@ def parse_summary(text: str, path: str, problems: list[Problem]) -> Summary | No
     return Summary(
         meta=meta, markdown="".join(lines[closing + 1 :]), path=path, body_line=closing + 2
     )
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split where editors split them (not at form feeds etc.)."""
+    lines, start = [], 0
+    for end in _LINE_END.finditer(text):
+        lines.append(text[start : end.end()])
+        start = end.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 def _placeholder(markdown: str, path: str, data: Any, body_line: int) -> Summary:
@@ -504,7 +851,8 @@ def _placeholder(markdown: str, path: str, data: Any, body_line: int) -> Summary
     slug = fields.get("slug")
     meta = SummaryMeta.model_construct(
         title=str(fields.get("title", "")),
-        slug=slug if isinstance(slug, str) else Path(path).stem,
+        # An invalid slug (already reported) would only cascade into "unknown page" reports.
+        slug=slug if isinstance(slug, str) and is_slug(slug) else Path(path).stem,
         description="",
         order=0,
         origin=Origin(path, 1, 1, {}),
@@ -607,25 +955,36 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
     if text is not None:
         loaded.config = parse_config(text, str(config_path), problems)
     unusable = loaded.unusable_ids
-    loaded.sources = _load_facts(
-        content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
-    )
-    loaded.players = _load_facts(
-        content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
-    )
-    loaded.events = _load_facts(
-        content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo
-    )
-    loaded.updates = _load_facts(
-        content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo
-    )
+    missing_facts = _missing_folder(content_dir / "facts")
+    if missing_facts is not None:
+        # One problem for the folder rather than one per fact file; nothing can be checked
+        # against ids that were never read.
+        problems.append(missing_facts)
+        for ids in unusable.values():
+            ids.add(ANY_ID)
+    else:
+        loaded.sources = _load_facts(
+            content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
+        )
+        loaded.players = _load_facts(
+            content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
+        )
+        loaded.events = _load_facts(
+            content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo
+        )
+        loaded.updates = _load_facts(
+            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo
+        )
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)
-        if text is not None:
-            summary = parse_summary(text, str(path), problems)
-            if summary is not None:
-                loaded.summaries.append(summary)
+        if text is None:
+            # Unreadable (reported): a stand-in keeps links to the page from cascading.
+            loaded.summaries.append(_placeholder("", str(path), None, 1))
+            continue
+        summary = parse_summary(text, str(path), problems)
+        if summary is not None:
+            loaded.summaries.append(summary)
     loaded.summaries.sort(key=lambda s: (s.meta.order, s.slug))
     log.debug(
         "loaded %d sources, %d players, %d events, %d summaries",
@@ -637,30 +996,172 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
     return loaded
 
 
+def _missing_folder(folder: Path) -> Problem | None:
+    """A problem when `folder` is missing or is not a folder, else None."""
+    if folder.is_dir():
+        return None
+    holding = "sources.yaml, players.yaml and events.yaml (see docs/content-model.md)"
+    if folder.exists():
+        return Problem(
+            str(folder),
+            "is a file, not a folder",
+            None,
+            None,
+            f"replace it with a folder {folder.name}/ holding {holding}",
+        )
+    return Problem(
+        str(folder),
+        "folder not found",
+        None,
+        None,
+        f"create the folder {folder.name}/ holding {holding}, or point --content at the "
+        "right folder",
+    )
+
+
 def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
+    """The text of a content file, or None after recording why it cannot be used."""
     try:
-        return path.read_text(encoding="utf-8")
+        return decode_text(read_bytes(path), str(path))
     except FileNotFoundError:
         if required:
-            problems.append(
+            problems.append(_not_found(path))
+        return None
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+# Content files are a few kilobytes (the sample explainer's largest is 12 KB). The limit keeps a
+# wrong file (a video, a database dump) from stalling a build; it is far above any real file.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes; raise ContentError for a folder, a pipe, an oversized file.
+
+    Raises FileNotFoundError for a missing file, which the caller reports or ignores.
+    """
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer that never comes.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise _unusable(_unreadable(path, error)) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise _unusable(
                 Problem(
                     str(path),
-                    "file not found",
+                    "is a folder, not a file",
                     None,
                     None,
-                    "create it (see docs/content-model.md), point --content at the right "
-                    "folder, or start a new explainer with `site-builder init DIR`",
+                    f"move the folder away and put the file {path.name} here",
                 )
             )
-        return None
-    except UnicodeDecodeError as error:
-        problems.append(
+        if not stat.S_ISREG(mode):
+            raise _unusable(
+                Problem(
+                    str(path),
+                    "is not a regular file (a pipe, socket or device)",
+                    None,
+                    None,
+                    f"replace it with an ordinary text file named {path.name}",
+                )
+            )
+        data = _read_at_most(descriptor, limit + 1)
+    except OSError as error:
+        raise _unusable(_unreadable(path, error)) from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise _unusable(
             Problem(
                 str(path),
-                f"not valid UTF-8 text ({error.reason} at byte {error.start})",
+                f"the file is larger than the {limit // (1024 * 1024)} MB a content file may be",
                 None,
                 None,
-                "save the file as UTF-8",
+                "check that this is the right file: content files are normally a few "
+                "kilobytes; remove anything pasted in by mistake",
             )
         )
-        return None
+    return data
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    """Up to `size` bytes from an open file (a file still growing cannot make this unbounded)."""
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = os.read(descriptor, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _not_found(path: Path) -> Problem:
+    if path.is_symlink():
+        return Problem(
+            str(path),
+            "is a symbolic link to a file that does not exist",
+            None,
+            None,
+            "point the link at an existing file, or replace it with the file itself",
+        )
+    return Problem(
+        str(path),
+        "file not found",
+        None,
+        None,
+        "create it (see docs/content-model.md), point --content at the right "
+        "folder, or start a new explainer with `site-builder init DIR`",
+    )
+
+
+def _unreadable(path: Path, error: OSError) -> Problem:
+    if isinstance(error, PermissionError):
+        return Problem(
+            str(path),
+            "cannot be read: permission denied",
+            None,
+            None,
+            f"make it readable (chmod a+r {path}) or ask whoever owns it",
+        )
+    return Problem(
+        str(path),
+        f"cannot be read: {error.strerror or error}",
+        None,
+        None,
+        "replace it with an ordinary, readable text file",
+    )
+
+
+_BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """UTF-8 text without its byte-order mark; raise ContentError naming the first bad byte."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line, start = 1, 0
+        for found in _BYTE_BREAK.finditer(data, 0, error.start):
+            line, start = line + 1, found.end()
+        column = len(data[start : error.start].decode("utf-8")) + 1
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise _unusable(
+            Problem(
+                path,
+                f"not valid UTF-8 text: byte 0x{data[error.start]:02X} "
+                f"(byte {error.start} of the file) cannot be read",
+                line,
+                column,
+                "the file is saved as UTF-16: save it as UTF-8"
+                if utf16
+                else "save the file as UTF-8 (this byte is typical of Latin-1 or Windows-1252)",
+            )
+        ) from None

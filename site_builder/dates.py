@@ -36,12 +36,17 @@ class Precision(Enum):
 # Part of a month: which days it covers (the end day is clipped to the month's length).
 _PARTS: dict[str, tuple[int, int]] = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
-_YEAR = re.compile(r"(?P<year>\d{4})")
-_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
-_DAY = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-_WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{1,2})")
-_PART = re.compile(r"(?P<part>early|mid|late) (?P<rest>.+)")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits, which int() reads.
+_YEAR = re.compile(r"(?P<year>\d{4})", re.ASCII)
+_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})", re.ASCII)
+_DAY = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})", re.ASCII)
+_WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{1,2})", re.ASCII)
+_PART = re.compile(r"(?P<part>early|mid|late) (?P<rest>.+)", re.DOTALL)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d", re.ASCII)
+
+# Years a date may name. Python's calendar ends at 9999, and pages reach one day and one month
+# past the last date (the timeline chart's axis), so 9999 itself would overflow there.
+FIRST_YEAR, LAST_YEAR = 1, 9998
 
 
 class DateSyntaxError(ValueError):
@@ -187,62 +192,89 @@ def parse_date(text: str) -> FuzzyDate:
     value = text.strip()
     if _DATETIME.match(value):
         raise DateSyntaxError(
-            f"{value!r} has a time of day; explainer dates are calendar dates",
+            f"{_shown(value)} has a time of day; explainer dates are calendar dates",
             "drop the time and timezone, e.g. write 2025-07-19",
         )
     if "/" in value:
         first, _, second = value.partition("/")
+        if "/" in second or not first.strip() or not second.strip():
+            raise DateSyntaxError(
+                f"{_shown(value)}: a range is two dates joined by one '/'",
+                "write the start and the end, e.g. 2025-07-14/2025-07-18",
+            )
         start, end = _parse_point(first.strip()), _parse_point(second.strip())
         if end.last_day() < start.first_day():
             raise DateSyntaxError(
-                f"the range {value!r} ends before it starts", "put the earlier date first"
+                f"the range {_shown(value)} ends before it starts", "put the earlier date first"
             )
         return FuzzyDate(start, end)
     return FuzzyDate(_parse_point(value))
+
+
+def _shown(value: str) -> str:
+    """A written date quoted for a message, cut short so a runaway value cannot flood it."""
+    return repr(value if len(value) <= 40 else value[:39] + "…")
 
 
 def _parse_point(value: str) -> PointDate:
     part_match = _PART.fullmatch(value)
     if part_match:
         part = part_match["part"]
-        inner = _parse_point(part_match["rest"])
+        inner = _parse_plain_point(part_match["rest"])
         if inner.precision is not Precision.MONTH:
             raise DateSyntaxError(
-                f"{value!r}: '{part}' qualifies a month, but {inner.source_text()!r} "
+                f"{_shown(value)}: '{part}' qualifies a month, but {inner.source_text()!r} "
                 f"is a {inner.precision.value}",
                 f"write '{part} {inner.year:04d}-{inner.month or 'MM':02}' for part of a "
                 f"month, or the {inner.precision.value} alone",
             )
         return PointDate(Precision.PART_OF_MONTH, inner.year, inner.month, part=part)
+    return _parse_plain_point(value)
+
+
+def _parse_plain_point(value: str) -> PointDate:
+    """A day, week, month or year (no early/mid/late: those qualify a month only once)."""
     if match := _DAY.fullmatch(value):
         year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+        _check_year(value, year)
         _check_month(value, month)
         _check_padding(value, f"{year:04d}-{month:02d}-{day:02d}")
         month_end = calendar.monthrange(year, month)[1]
         if not 1 <= day <= month_end:
             raise DateSyntaxError(
-                f"{value!r} is not a real day: {MONTH_NAMES[month - 1]} {year} "
+                f"{_shown(value)} is not a real day: {MONTH_NAMES[month - 1]} {year} "
                 f"has {month_end} days",
                 "check the day, or use the month alone (e.g. 2025-06) if the day is not known",
             )
         return PointDate(Precision.DAY, year, month, day)
     if match := _WEEK.fullmatch(value):
         year, week = int(match["year"]), int(match["week"])
+        _check_year(value, year)
         _check_padding(value, f"{year:04d}-W{week:02d}")
         weeks_in_year = dt.date(year, 12, 28).isocalendar().week
         if not 1 <= week <= weeks_in_year:
             raise DateSyntaxError(
-                f"{value!r}: {year} has ISO weeks 1 to {weeks_in_year}", DATE_SYNTAX_HINT
+                f"{_shown(value)}: {year} has ISO weeks 1 to {weeks_in_year}", DATE_SYNTAX_HINT
             )
         return PointDate(Precision.WEEK, year, week=week)
     if match := _MONTH.fullmatch(value):
-        month = int(match["month"])
+        year, month = int(match["year"]), int(match["month"])
+        _check_year(value, year)
         _check_month(value, month)
-        _check_padding(value, f"{int(match['year']):04d}-{month:02d}")
-        return PointDate(Precision.MONTH, int(match["year"]), month)
+        _check_padding(value, f"{year:04d}-{month:02d}")
+        return PointDate(Precision.MONTH, year, month)
     if _YEAR.fullmatch(value):
+        _check_year(value, int(value))
         return PointDate(Precision.YEAR, int(value))
-    raise DateSyntaxError(f"{value!r} is not a date")
+    raise DateSyntaxError(f"{_shown(value)} is not a date")
+
+
+def _check_year(value: str, year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateSyntaxError(
+            f"{_shown(value)}: the year must be between {FIRST_YEAR:04d} and {LAST_YEAR:04d}",
+            "check the year for a typo",
+        )
 
 
 def _check_padding(value: str, canonical: str) -> None:
@@ -250,13 +282,13 @@ def _check_padding(value: str, canonical: str) -> None:
     # content greppable and diffs honest.
     if value != canonical:
         raise DateSyntaxError(
-            f"{value!r}: months, days and weeks take two digits", f"write {canonical}"
+            f"{_shown(value)}: months, days and weeks take two digits", f"write {canonical}"
         )
 
 
 def _check_month(value: str, month: int) -> None:
     if not 1 <= month <= 12:
-        raise DateSyntaxError(f"{value!r}: month {month} is not between 1 and 12")
+        raise DateSyntaxError(f"{_shown(value)}: month {month} is not between 1 and 12")
 
 
 def month_key(date: FuzzyDate) -> tuple[int, int]:

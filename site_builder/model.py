@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from site_builder.dates import DateSyntaxError, FuzzyDate, parse_date
+from site_builder.dates import DATE_SYNTAX_HINT, DateSyntaxError, FuzzyDate, parse_date
 from site_builder.urls import TIMELINE, timeline_part_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -82,7 +82,7 @@ def _to_date(value: Any) -> FuzzyDate:
         raise PydanticCustomError(
             "date_type",
             "a date must be text such as 2025-07-19, not {kind}",
-            {"kind": type(value).__name__},
+            {"kind": type(value).__name__, "hint": DATE_SYNTAX_HINT},
         )
     try:
         return parse_date(value)
@@ -90,7 +90,85 @@ def _to_date(value: Any) -> FuzzyDate:
         raise PydanticCustomError("date", str(error), {"hint": error.hint}) from None
 
 
+# Links written in YAML end up in href attributes: only schemes that cannot run code or smuggle
+# content are allowed, and http(s) links must name a host. No whitespace or control characters
+# anywhere, since browsers drop some of them ("java\tscript:") before reading the scheme.
+_WEB_LINK = re.compile(r"(?:https?://[^\s/?#@]+(?:[/?#]\S*)?|mailto:[^\s/]\S*)", re.IGNORECASE)
+_DOMAIN = re.compile(
+    r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*", re.IGNORECASE
+)
+# A site path ("/", "/explainer/"): no '..' segment, no "//" (a host to a browser), no query.
+_SITE_PATH = re.compile(r"/(?!/)(?:(?!\.\.(?:/|$))[^\s?#\\])*")
+
+
+def _shown(value: str) -> str:
+    """A value quoted for a message: cut short, invisible characters escaped (a tab as \\t)."""
+    return repr(value if len(value) <= 60 else value[:59] + "…")
+
+
+def _check_link(value: str) -> str:
+    if _WEB_LINK.fullmatch(value):
+        return value
+    scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*)\s*:", value)
+    if scheme and scheme.group(1).lower() in ("javascript", "data", "vbscript"):
+        raise PydanticCustomError(
+            "link_scheme",
+            "'{scheme}:' links are refused: they can run code in the reader's browser",
+            {
+                "scheme": scheme.group(1).lower(),
+                "hint": "link to the page itself with its https:// address",
+            },
+        )
+    raise PydanticCustomError(
+        "link",
+        "{value} is not a web address",
+        {
+            "value": _shown(value),
+            "hint": "write a full address starting with https://, http:// or mailto: "
+            "(no spaces; no local paths like /file or ../file)",
+        },
+    )
+
+
+def _check_base_url(value: str) -> str:
+    if _SITE_PATH.fullmatch(value) or (
+        _WEB_LINK.fullmatch(value) and value.lower().startswith(("http://", "https://"))
+    ):
+        return value
+    raise PydanticCustomError(
+        "base_url",
+        "{value} is not a base URL",
+        {
+            "value": _shown(value),
+            "hint": 'write "/" for the root of a domain, a path such as "/explainer/", or a '
+            'full address such as "https://example.github.io/explainer/"',
+        },
+    )
+
+
+def is_domain(value: str) -> bool:
+    """True for a bare domain name such as explainer.example.org (no scheme, no path)."""
+    return _DOMAIN.fullmatch(value) is not None
+
+
+def _check_domain(value: str) -> str:
+    if not is_domain(value):
+        raise PydanticCustomError(
+            "domain",
+            "{value} is not a domain name",
+            {
+                "value": _shown(value),
+                "hint": "write the bare domain, without https:// or a path, "
+                "e.g. explainer.example.org",
+            },
+        )
+    return value
+
+
 Id = Annotated[StrictStr, AfterValidator(_check_slug)]
+Link = Annotated[StrictStr, AfterValidator(_check_link)]
+BaseUrl = Annotated[StrictStr, AfterValidator(_check_base_url)]
+Domain = Annotated[StrictStr, AfterValidator(_check_domain)]
 Date = Annotated[FuzzyDate, PlainValidator(_to_date)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 
@@ -130,7 +208,7 @@ class Source(Record):
     kind: Literal["report", "context"]
     published: Date | None = None
     publisher: Text | None = None
-    url: Text | None = None
+    url: Link | None = None
     note: Text | None = None
 
 
@@ -199,7 +277,7 @@ class Publisher(Record):
     """Who publishes the explainer."""
 
     name: Text
-    url: Text | None = None
+    url: Link | None = None
 
 
 class Side(Record):
@@ -218,14 +296,14 @@ class SiteConfig(Record):
     title: Text
     description: Text
     language: Text = "en"
-    base_url: Text = "/"
+    base_url: BaseUrl = "/"
     as_of: Date
     publisher: Publisher
     home: Id
     sides: list[Side] = Field(default_factory=list)
     nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
-    cname: Text | None = None
+    cname: Domain | None = None
 
 
 # Past this many events the timeline is split into a page per year.

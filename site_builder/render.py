@@ -7,6 +7,7 @@ and autoescaping, so a typo in a template is an error that names the template an
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import traceback
@@ -567,7 +568,7 @@ def _summary_context(views: ViewBuilder, summary: Summary) -> dict[str, Any]:
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     """The Jinja environment: user folders first, then the package theme; strict and escaping."""
     loaders: list[jinja2.BaseLoader] = [
-        jinja2.FileSystemLoader(str(folder)) for folder in template_dirs if folder.is_dir()
+        _TemplateLoader(str(folder)) for folder in template_dirs if folder.is_dir()
     ]
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -580,6 +581,38 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return environment
+
+
+class _TemplateEncodingError(jinja2.TemplateSyntaxError):
+    hint = "save the template as UTF-8"
+
+
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Reads templates as UTF-8; undecodable bytes become an error naming the file and line."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            data = error.object if isinstance(error.object, bytes) else b""
+            filename = next(
+                (
+                    str(Path(folder, template))
+                    for folder in self.searchpath
+                    if Path(folder, template).is_file()
+                ),
+                template,
+            )
+            raise _TemplateEncodingError(
+                f"not valid UTF-8 text: byte 0x{data[error.start]:02X} cannot be read"
+                if data
+                else "not valid UTF-8 text",
+                data.count(b"\n", 0, error.start) + 1,
+                template,
+                filename,
+            ) from None
 
 
 def template_dirs(user_templates: Path | None) -> list[Path]:
@@ -628,8 +661,10 @@ class SiteRenderer:
         """One page's HTML; raise ContentError locating a template problem."""
         try:
             return self.environment.get_template(spec.template).render(self._context(spec))
-        except jinja2.TemplateError as error:
-            raise ContentError([_template_problem(error, spec)]) from error
+        except ContentError:
+            raise
+        except Exception as error:  # template code can raise anything: 1 / 0, recursion
+            raise ContentError([_template_problem(error, spec, self.environment)]) from error
 
     def extra_files(self) -> dict[str, str]:
         """Files made from the site as a whole: feed, sitemap, robots.txt."""
@@ -693,7 +728,7 @@ def render_site(
     return pages
 
 
-def _template_problem(error: jinja2.TemplateError, spec: PageSpec) -> Problem:
+def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Environment) -> Problem:
     """A template error located in the template file and line the author must fix."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return Problem(
@@ -701,23 +736,37 @@ def _template_problem(error: jinja2.TemplateError, spec: PageSpec) -> Problem:
             error.message or str(error),
             error.lineno,
             None,
-            "fix the template syntax here",
-        )
-    if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(
-            spec.template,
-            f"template not found: {error.name}",
-            None,
-            None,
-            "add the template to your templates folder",
+            getattr(error, "hint", "fix the template syntax here"),
         )
     path, line = _template_position(error, spec.template)
+    if isinstance(error, jinja2.TemplateNotFound):
+        # Located at the {% extends %}, {% include %} or {% import %} that names it.
+        close = difflib.get_close_matches(str(error.name), environment.list_templates(), n=1)
+        return Problem(
+            path,
+            f"template not found: {error.name}",
+            line,
+            None,
+            f"did you mean '{close[0]}'?" if close else "add the template to your templates folder",
+        )
+    if isinstance(error, jinja2.TemplateError):
+        return Problem(
+            path,
+            f"template error: {error}",
+            line,
+            None,
+            f"while rendering {spec.path or '/'}; check the names used here against the page's "
+            "context",
+        )
+    # Python errors raised by template code: 1 / 0, a template that extends itself.
     return Problem(
         path,
-        f"template error: {error}",
+        f"template error: {type(error).__name__}: {error}",
         line,
         None,
-        f"while rendering {spec.path or '/'}; check the names used here against the page's context",
+        "a template that extends or includes itself never ends: check the name here"
+        if isinstance(error, RecursionError)
+        else f"while rendering {spec.path or '/'}; check the expression on this line",
     )
 
 

@@ -6,10 +6,12 @@ Field-level checks (types, dates, unknown fields) already ran when the content w
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from site_builder.errors import Problem
 from site_builder.model import BUILTIN_PAGES, Evidence, Origin, Site
@@ -17,7 +19,9 @@ from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS
 
 # Inline links [text](target "title") and reference definitions [label]: target
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
-_REFERENCE_LINK = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+# (a label is at most 999 characters, as in CommonMark; unbounded, a file of lines starting
+# with '[' and no ']' made this search quadratic)
+_REFERENCE_LINK = re.compile(r"^[ ]{0,3}\[[^\]]{1,999}\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,13 @@ class MarkdownText:
 
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column of a character offset in the text."""
-        before = self.text[:offset]
-        line = self.line + before.count("\n")
-        column = self.column + len(before) - (before.rfind("\n") + 1)
-        return line, column
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return self.line + index, self.column + offset - self._line_starts[index]
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        # Built once per text: slicing the text for every broken link was quadratic.
+        return [0, *(found.end() for found in re.finditer("\n", self.text))]
 
 
 def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> list[Problem]:

@@ -401,11 +401,6 @@ def test_user_templates_of_any_name_autoescape(tmp_path: Path, name: str) -> Non
     assert rendered == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YAML url fields are not validated yet, so a script URL reaches href; URL "
-    "validation in model.py is landing separately. Remove this mark when it does.",
-)
 @pytest.mark.parametrize(
     "url",
     ["javascript:alert(1)", "  JavaScript:alert(1)", "vbscript:msgbox(1)", "data:text/html,x"],

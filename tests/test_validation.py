@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from scratch import load, problems_of, write_site
+from scratch import MINIMAL, load, problems_of, write_site
 
 from site_builder.build import BuildOptions, check_site
 from site_builder.errors import ContentError, Problem
@@ -19,6 +20,10 @@ EVENT = """\
     - source: report
       quote: "they met"
 """
+
+
+MINIMAL_SITE = (MINIMAL / "site.yaml").read_text(encoding="utf-8")
+MINIMAL_SOURCES = (MINIMAL / "facts" / "sources.yaml").read_text(encoding="utf-8")
 
 
 def only(problems: list[Problem]) -> Problem:
@@ -263,7 +268,11 @@ def test_evidence_needs_a_quote_or_a_note(tmp_path: Path) -> None:
             5,
             "'order' must be a whole number, not 'first'",
         ),
-        ("---\ntitle: [What happened\nslug: overview\n---\nBody\n", 3, None),
+        (
+            "---\ntitle: [What happened\nslug: overview\n---\nBody\n",
+            2,  # where the [ was opened, not where the parser gave up
+            "YAML syntax error: the list opened here is not closed on its line",
+        ),
     ],
 )
 def test_front_matter_errors(tmp_path: Path, text: str, line: int, message: str | None) -> None:
@@ -398,12 +407,109 @@ def test_an_unreadable_fact_file_is_one_problem_not_a_cascade(tmp_path: Path) ->
     (content / "facts" / "events.yaml").write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(ContentError) as caught:
         check_site(BuildOptions(content=content))
-    assert [p.message for p in caught.value.problems] == [
-        "not valid UTF-8 text (invalid start byte at byte 0)"
-    ]
+    problem = only(caught.value.problems)
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message == "not valid UTF-8 text: byte 0xFF (byte 0 of the file) cannot be read"
+    assert problem.hint == "the file is saved as UTF-16: save it as UTF-8"
 
 
 def test_a_fact_file_that_is_not_a_list_is_one_problem(tmp_path: Path) -> None:
     problem = only(problems_of(tmp_path, {"facts/events.yaml": "id: x\ntitle: y\n"}))
     assert (problem.line, problem.message) == (1, "expected a list of items, found a mapping")
     assert problem.hint == "start each item with '- id: ...'"
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "message", "hint"),
+    [
+        (
+            {"facts/players.yaml": '- id: alice\n  ? [name, role]\n  : "Alice"\n'},
+            ("facts/players.yaml", 2, 5),
+            "a key must be plain text",
+            "write each field as 'name: value'; a list or mapping cannot be a key",
+        ),
+        (
+            {"site.yaml": "- title: Test explainer\n"},
+            ("site.yaml", 1, 1),
+            "expected a mapping of fields, found a list",
+            "write one 'field: value' per line (see docs/content-model.md)",
+        ),
+        (
+            {"facts/updates.yaml": "- First published.\n"},
+            ("facts/updates.yaml", 1, 3),
+            "expected a mapping of fields, found 'First published.'",
+            "each item starts with '- date: ...'",
+        ),
+        (
+            {
+                "facts/players.yaml": "- id: alice\n  name: A\n  role: R\n  side: north\n"
+                "  evidence: &ev\n    - {source: report, note: met}\n"
+                "- id: bob\n  name: B\n  role: R\n  evidence: *ev\n"
+            },
+            ("facts/players.yaml", 5, 13),
+            "YAML anchors and aliases (&ev, *ev) are not supported",
+            "write the value out in full where it is needed",
+        ),
+        (
+            {"summaries/overview.md": "---\ntitle: !!binary QQ==\nslug: overview\n---\nText.\n"},
+            ("summaries/overview.md", 2, 8),
+            "the YAML tag '!!binary' is not allowed in content files",
+            None,
+        ),
+        (
+            {"site.yaml": MINIMAL_SITE.replace('base_url: "/"', 'base_url: "/a/../../"')},
+            ("site.yaml", 4, 11),
+            "'base_url': '/a/../../' is not a base URL",
+            None,
+        ),
+        (
+            {"facts/sources.yaml": MINIMAL_SOURCES + '  url: "java\\tscript:alert(1)"\n'},
+            ("facts/sources.yaml", 5, 8),
+            "'url': 'java\\tscript:alert(1)' is not a web address",
+            None,
+        ),
+    ],
+)
+def test_odd_and_hostile_yaml_is_one_located_problem(
+    tmp_path: Path,
+    files: dict[str, str],
+    where: tuple[str, int, int],
+    message: str,
+    hint: str | None,
+) -> None:
+    problem = only(problems_of(tmp_path, files))
+    assert (
+        Path(problem.path).relative_to(tmp_path / "content").as_posix(),
+        problem.line,
+        problem.column,
+    ) == where
+    assert problem.message == message
+    assert problem.hint == hint if hint else problem.hint
+
+
+def test_a_core_tag_only_restates_the_value(tmp_path: Path) -> None:
+    site = load(tmp_path, {"facts/events.yaml": EVENT.format(date="!!str 2025-07-01")})
+    assert str(site.events[0].date) == "2025-07-01"
+
+
+def test_a_folder_where_a_summary_should_be_is_one_problem(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    page = content / "summaries" / "overview.md"
+    page.unlink()
+    page.mkdir()
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(content=content))
+    problem = only(caught.value.problems)  # no "unknown summary 'overview'" in site.yaml
+    assert (problem.path, problem.message) == (str(page), "is a folder, not a file")
+
+
+def test_facts_that_is_a_file_is_one_problem(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    facts = content / "facts"
+    shutil.rmtree(facts)
+    facts.write_text("sources.yaml\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_site(BuildOptions(content=content))
+    problem = only(caught.value.problems)
+    assert (problem.path, problem.message) == (str(facts), "is a file, not a folder")
+    assert problem.hint and "replace it with a folder facts/" in problem.hint
