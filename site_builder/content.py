@@ -332,7 +332,10 @@ def _compose(events: Iterator[yaml.Event], document: Document, path: str, offset
             continue
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             done = stack.pop()
-            root = _attach(stack, done.value, done.keep, root)
+            if stack:
+                _add(stack[-1], done.value, done.keep)
+            else:
+                root = done.value
             continue
         if not isinstance(event, yaml.NodeEvent):
             continue  # stream start and end, document end
@@ -347,7 +350,10 @@ def _compose(events: Iterator[yaml.Event], document: Document, path: str, offset
                 line += 1  # a block scalar's text starts on the line after its indicator
             if keep:
                 document.values[at] = (line, column)
-            root = _attach(stack, _scalar(event), keep, root)
+            if parent is not None:
+                _add(parent, _scalar(event), keep)
+            else:
+                root = _scalar(event)
             continue
         if len(stack) >= MAX_DEPTH:
             raise _unusable(
@@ -456,19 +462,15 @@ def _place(parent: _Open | None) -> tuple[tuple[str | int, ...], bool]:
     return (*parent.at, parent.key), parent.keep and parent.keep_key
 
 
-def _attach(stack: list[_Open], value: Any, keep: bool, root: Any) -> Any:
-    """Put a finished value into the open collection; return the (possibly new) root."""
-    if not stack:
-        return value
-    parent = stack[-1]
+def _add(parent: _Open, value: Any, keep: bool) -> None:
+    """Put a finished value into the open collection (dropped when it is not kept)."""
     if isinstance(parent.value, list):
         if keep:
             parent.value.append(value)
-    else:
-        if keep and parent.key is not None:
-            parent.value[parent.key] = value
-        parent.key = None
-    return root
+        return
+    if keep and parent.key is not None:
+        parent.value[parent.key] = value
+    parent.key = None  # the next event is a key again
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
