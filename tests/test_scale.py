@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 from scratch import load, problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site, load_site
@@ -206,16 +207,7 @@ def test_a_build_killed_halfway_leaves_the_previous_site_and_no_litter(tmp_path:
     (out / "index.html").write_text("the previous site", "utf-8")
     before = _files(out)
     build = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "site_builder",
-            "build",
-            "--content",
-            str(content),
-            "--out",
-            str(out),
-        ],
+        [*BUILD, "--content", str(content), "--out", str(out)],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -233,22 +225,7 @@ def test_a_build_killed_halfway_leaves_the_previous_site_and_no_litter(tmp_path:
     build.wait(timeout=10)
     assert _files(out) == before  # byte for byte
     assert staging and staging[0].exists()  # the killed build's folder is left...
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "site_builder",
-            "build",
-            "--content",
-            str(content),
-            "--out",
-            str(out),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli("build", "--content", str(content), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert not staging[0].exists()  # ...and the next build removes it
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".site_builder_cache"]
