@@ -128,25 +128,25 @@ _OWN_PAGE_ONLY = frozenset({"bio", "affiliation"})
 _ALSO_ON_INDEX = frozenset({"role", "summary", "side", "kind"})
 
 
-def _shown_on_few_pages(old: Site, new: Site, player_id: str, stale: set[str]) -> bool:
-    """Add the pages an edit of a player's bio, role or evidence makes stale; False when the
-    edit (a new, removed or renamed player) reaches every page that names the player."""
+def _pages_of_player_edit(old: Site, new: Site, player_id: str) -> set[str] | None:
+    """The pages an edit of a player's bio, role or evidence makes stale; None when the edit
+    (a new, removed or renamed player) reaches every page that names the player."""
     before, after = old.players_by_id.get(player_id), new.players_by_id.get(player_id)
     if before is None or after is None:
-        return False
+        return None
     old_fields, new_fields = _dump(before), _dump(after)
     differing = {name for name in new_fields if old_fields.get(name) != new_fields[name]}
     if not differing <= _OWN_PAGE_ONLY | _ALSO_ON_INDEX | {"evidence"}:
-        return False
-    stale.add(player_path(player_id))
+        return None
+    pages = {player_path(player_id)}
     if differing & _ALSO_ON_INDEX:
-        stale.add(PLAYERS)
+        pages.add(PLAYERS)
     if "evidence" in differing:
         # Its citations are listed on the sources page, its quotes on the speakers' pages.
-        stale.add(SOURCES)
+        pages.add(SOURCES)
         for player in (before, after):
-            stale |= {player_path(item.said_by) for item in player.evidence if item.said_by}
-    return True
+            pages |= {player_path(item.said_by) for item in player.evidence if item.said_by}
+    return pages
 
 
 def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
@@ -161,17 +161,22 @@ def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
     sites = (old, new)
     if changes.player_order:
         stale |= {HOME, PLAYERS, SOURCES}
-    narrow = {pid for pid in changes.players if _shown_on_few_pages(old, new, pid, stale)}
-    if changes.players - narrow:
+    broad = set(changes.players)  # players whose edit reaches every page naming them
+    for player_id in changes.players:
+        pages = _pages_of_player_edit(old, new, player_id)
+        if pages is not None:
+            stale |= pages
+            broad.discard(player_id)
+    if broad:
         # Names show on the players index, in every event's player list and citation.
         stale |= {HOME, TIMELINE, PLAYERS, SOURCES}
         for site in sites:
             for player in site.players:
                 said = {item.said_by for item in player.evidence if item.said_by}
-                if player.id in changes.players or said & (changes.players - narrow):
+                if player.id in changes.players or said & broad:
                     stale.add(player_path(player.id))
             for event in site.events:
-                if _mentioned(event) & (changes.players - narrow):
+                if _mentioned(event) & broad:
                     stale |= {player_path(p) for p in _mentioned(event)}
     if changes.events:
         # An event shows on the timeline, the home page (counts, key and open events), the
