@@ -106,10 +106,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
         for path, text in renderer.extra_files().items():
             staging.write(path, text)
-        staging.copy_folder(theme_dir() / "static", "static")
-        user_static = options.templates / "static"
-        if user_static.is_dir():
-            staging.copy_folder(user_static, "static", replace=True)
+        for folder, overrides in static_folders(options):
+            staging.copy_folder(folder, "static", replace=overrides)
         broken = check_site_links(site, staging.paths, links, _base(site, options))
         _report_broken_links(broken, options)
         staging.commit()
@@ -216,20 +214,39 @@ def render_tree(
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
-    tree.add_folder(theme_dir() / "static", "static")
-    user_static = options.templates / "static"
-    if user_static.is_dir():
-        tree.add_folder(user_static, "static", replace=True)
+    for folder, overrides in static_folders(options):
+        tree.add_folder(folder, "static", replace=overrides)
     return tree
 
 
-def write_tree(site: Site, tree: OutputTree, options: BuildOptions) -> int:
-    """Check the tree's links (an error with --strict, else warnings), then swap it into place.
+def static_folders(options: BuildOptions) -> list[tuple[Path, bool]]:
+    """Folders copied to static/, in order, and whether each overrides the files before it:
+    the theme's, then the user's."""
+    folders = [(theme_dir() / "static", False)]
+    user_static = options.templates / "static"
+    if user_static.is_dir():
+        folders.append((user_static, True))
+    return folders
 
-    Returns the number of HTML pages written.
+
+def write_tree(
+    site: Site,
+    tree: OutputTree,
+    options: BuildOptions,
+    previous: Mapping[str, bytes] | None = None,
+) -> int:
+    """Check the tree's links (an error with --strict, else warnings), then write it.
+
+    Without `previous` the tree is swapped in whole; with the files the output holds
+    (`previous`), only those that changed are replaced, each atomically: serve's rebuilds,
+    where swapping a thousand-page folder costs more than everything else.
+    Returns the number of HTML pages.
     """
     _report_broken_links(link_problems(site, tree, options), options)
-    tree.commit(options.out, protected=(options.content, options.templates))
+    if previous is None:
+        tree.commit(options.out, protected=(options.content, options.templates))
+    else:
+        tree.update(options.out, previous)
     return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
@@ -338,14 +355,8 @@ class SiteBuilder:
             reuse=reuse,
         )
         tree = render_tree(site, self.options, pages)
-        if changes is None or not self._written or not self.options.out.is_dir():
-            total = write_tree(site, tree, self.options)
-        else:
-            # Serve's rebuilds: only the files that changed are replaced, each atomically;
-            # the swap of the whole folder costs more than everything else at 1,000 pages.
-            _report_broken_links(link_problems(site, tree, self.options), self.options)
-            tree.update(self.options.out, self._written)
-            total = sum(1 for path in tree.paths if path.endswith(".html"))
+        incremental = changes is not None and bool(self._written) and self.options.out.is_dir()
+        total = write_tree(site, tree, self.options, self._written if incremental else None)
         self._written = {path: tree.get(path) for path in tree.paths}
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()

@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from site_builder.errors import OutputError
@@ -28,8 +28,7 @@ class OutputTree:
     def add(self, relative: str, data: bytes | str) -> None:
         """Queue a file; refuse paths outside the output folder and files written twice."""
         path = safe_relative(relative)
-        if path in self._files:
-            raise OutputError(f"two pages want to write {path}: each output file is written once")
+        _refuse_second_write(path, self._files)
         self._files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
     def add_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
@@ -112,8 +111,8 @@ class Staging:
     def write(self, relative: str, data: bytes | str, replace: bool = False) -> None:
         """Write one file; refuse paths outside the output folder and files written twice."""
         path = safe_relative(relative)
-        if path in self._written and not replace:
-            raise OutputError(f"two pages want to write {path}: each output file is written once")
+        if not replace:
+            _refuse_second_write(path, self._written)
         self._written.add(path)
         target = self.folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,10 +121,7 @@ class Staging:
     def note_written(self, paths: Iterable[str]) -> None:
         """Record files that other processes wrote into this folder."""
         for path in paths:
-            if path in self._written:
-                raise OutputError(
-                    f"two pages want to write {path}: each output file is written once"
-                )
+            _refuse_second_write(path, self._written)
             self._written.add(path)
 
     def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
@@ -142,6 +138,11 @@ class Staging:
         """Swap the new folder in for the old output."""
         _swap(self.folder, self.out_dir)
         self._committed = True
+
+
+def _refuse_second_write(path: str, written: Container[str]) -> None:
+    if path in written:
+        raise OutputError(f"two pages want to write {path}: each output file is written once")
 
 
 def folder_files(folder: Path, prefix: str) -> list[tuple[str, Path]]:
