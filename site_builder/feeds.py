@@ -26,7 +26,6 @@ from site_builder.urls import (
     event_path,
     player_path,
     summary_path,
-    timeline_part_path,
 )
 
 SITEMAP = "sitemap.xml"
@@ -59,8 +58,6 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
     summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
     player_id = path.removeprefix("players/").removesuffix("/")
     player = site.players_by_id.get(player_id) if path == player_path(player_id) else None
-    # A split timeline's index lists no events itself: each year's page describes its own.
-    timeline_events = {timeline_part_path(label): events for label, events in site.timeline_parts}
     data: dict[str, Any] | None
     og_type = "website"
     if path == HOME:
@@ -71,8 +68,9 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
         data = _graph(_article(site, urls, path, title, description))
     elif player is not None:
         data = _graph(_player(player, urls))
-    elif path.startswith(TIMELINE) and path in timeline_events:
-        events = [_event(site, event, urls) for event in timeline_events[path]]
+    elif path.startswith(TIMELINE) and path in site.timeline_pages:
+        # A split timeline's index lists no events itself: each year's page describes its own.
+        events = [_event(site, event, urls) for event in site.timeline_pages[path]]
         data = _graph(_collection(site, urls, path, title, description, events))
     elif path in (PLAYERS, SOURCES):
         data = _graph(_collection(site, urls, path, title, description, []))

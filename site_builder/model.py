@@ -380,12 +380,13 @@ class Site:
         return self._timeline_pages.get(event_id, TIMELINE)
 
     @cached_property
+    def timeline_pages(self) -> Mapping[str, tuple[Event, ...]]:
+        """The events each timeline page shows, by the page's site path."""
+        return {timeline_part_path(label): events for label, events in self.timeline_parts}
+
+    @cached_property
     def _timeline_pages(self) -> dict[str, str]:
-        return {
-            event.id: timeline_part_path(label)
-            for label, events in self.timeline_parts
-            for event in events
-        }
+        return {event.id: path for path, events in self.timeline_pages.items() for event in events}
 
     def events_of(self, player_id: str) -> list[Event]:
         """Events a player appears in, in date order (back-links computed from the events)."""
