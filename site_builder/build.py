@@ -165,8 +165,9 @@ def render_to(
         _WORK = None
     if problems:
         raise ContentError(unique_problems(problems))
-    staging.note_written(output_file(path) for path in links)
-    return {output_file(path): page for path, page in links.items()}
+    by_file = {output_file(path): page for path, page in links.items()}
+    staging.note_written(by_file)
+    return by_file
 
 
 @dataclass(frozen=True)
