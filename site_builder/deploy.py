@@ -26,6 +26,7 @@ from site_builder import __version__
 from site_builder.build import BuildOptions, build_site
 from site_builder.content import read_config_quietly
 from site_builder.errors import ContentError, DeployError
+from site_builder.model import is_domain
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ _DEPLOY_MARK = rf"^({DEPLOY_TRAILER}: site-builder|Built by site-builder) "
 # commit never fails with "Please tell me who you are" (on CI runners, in fresh containers).
 FALLBACK_NAME = "site-builder"
 FALLBACK_EMAIL = "site-builder@localhost"
-
-_DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def source_commit(repo: Repository, exclude: Sequence[Path] = ()) -> SourceCommi
 def check_cname(cname: str, where: str) -> str:
     """A bare, lowercase domain for the CNAME file; raise DeployError otherwise."""
     domain = cname.strip().lower()
-    if not _DOMAIN.fullmatch(domain):
+    if not is_domain(domain):
         bare = re.sub(r"^[a-z]+://|/.*$", "", domain) or "explainer.example.org"
         raise DeployError(
             f"{where}: '{cname}' is not a domain name for CNAME\n"
