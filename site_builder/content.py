@@ -7,7 +7,6 @@ Parsing functions take text plus a path used only in messages; `load_content` do
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
@@ -20,9 +19,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from site_builder.errors import ContentError, Problem
+from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
+    RENAMED_FIELDS,
     Event,
     Origin,
     Player,
@@ -61,6 +61,7 @@ class Document:
     values: Spots = field(default_factory=dict)
     keys: Spots = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but worth a change
     # values grouped by their first len(at) keys, built on first use: `spots_under` is asked
     # once per record, and scanning every value each time made loading quadratic.
     _under: dict[int, tuple[int, dict[tuple[str | int, ...], Spots]]] = field(
@@ -92,6 +93,7 @@ class Loaded:
     updates: list[Update] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     # Ids of items that failed to load, by kind: references to them are not reported again.
     unusable_ids: dict[str, set[str]] = field(
         default_factory=lambda: {"source": set(), "player": set(), "event": set()}
@@ -524,8 +526,8 @@ def _problems_from_validation(
         (*detail["loc"][:-1], close)
         for detail in details
         if detail["type"] == "extra_forbidden"
-        for close in difflib.get_close_matches(
-            str(detail["loc"][-1]), sorted(_fields_at(model, tuple(detail["loc"][:-1]))), n=1
+        for close in _as_list(
+            closest(str(detail["loc"][-1]), sorted(_fields_at(model, tuple(detail["loc"][:-1]))))
         )
     }
     for detail in details:
@@ -541,17 +543,20 @@ def _problems_from_validation(
             line, column = _nearest(document.keys, full) or _nearest(document.values, full)
             field_name = str(loc[-1])
             known = sorted(_fields_at(model, loc[:-1]))
-            close = difflib.get_close_matches(field_name, known, n=1)
+            close = closest(field_name, known)
             message = f"unknown field '{field_name}'"
-            hint = (
-                f"did you mean '{close[0]}'?" if close else f"known fields here: {', '.join(known)}"
-            )
+            hint = f"did you mean '{close}'?" if close else f"known fields here: {', '.join(known)}"
+
         else:
             line, column = _nearest(document.values, full)
             message, default_hint = _describe(kind, name, detail)
             hint = hint or default_hint
         problems.append(Problem(path, message, line, column, hint))
     return problems
+
+
+def _as_list(value: str | None) -> list[str]:
+    return [] if value is None else [value]
 
 
 def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
@@ -578,8 +583,8 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
-        close = difflib.get_close_matches(str(given), choices, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
+        close = closest(str(given), choices)
+        hint = f"did you mean '{close}'?" if close else f"use one of: {', '.join(choices)}"
         return f"'{name}' must be one of {expected}, not {_shown(given)}", hint
     if kind in ("bool_type", "bool_parsing"):
         return (
@@ -634,7 +639,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
             break
         current = _inner_model(info.annotation)
     fields = getattr(current, "model_fields", {})
-    return {name for name in fields if name != "origin"}
+    return {info.alias or name for name, info in fields.items() if name != "origin"}
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -692,6 +697,9 @@ def build_record(
             )
         )
         return None
+    data = _renamed(model, data, path, document, at, problems)
+    if data is None:
+        return None
     if "origin" in data:
         key_line, key_column = document.keys.get((*at, "origin"), (line, column))
         problems.append(
@@ -711,12 +719,54 @@ def build_record(
         return None
 
 
+def _renamed(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+    problems: list[Problem],
+) -> dict[str, Any] | None:
+    """Data with renamed fields under their new names (a located warning for each old one)."""
+    renames = RENAMED_FIELDS.get(model.__name__, {})
+    for old, new in renames.items():
+        if old not in data:
+            continue
+        line, column = document.keys.get((*at, old), _nearest(document.values, at))
+        if new in data:
+            problems.append(
+                Problem(
+                    path,
+                    f"both '{old}' and '{new}' are given",
+                    line,
+                    column,
+                    f"'{old}' is the old name of '{new}': keep only '{new}'",
+                )
+            )
+            return None
+        document.warnings.append(
+            Problem(
+                path,
+                f"'{old}' is now called '{new}'",
+                line,
+                column,
+                f"rename it to '{new}' (the old name keeps working for now)",
+            )
+        )
+        data = {(new if key == old else key): value for key, value in data.items()}
+        for spots in (document.values, document.keys):
+            for key in [k for k in spots if k[: len(at) + 1] == (*at, old)]:
+                spots[(*at, new, *key[len(at) + 1 :])] = spots[key]
+    return data
+
+
 def parse_fact_list(
     model: type[RecordT],
     text: str,
     path: str,
     problems: list[Problem],
     unusable_ids: set[str] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
@@ -745,6 +795,9 @@ def parse_fact_list(
     records = []
     for index, item in enumerate(document.data):
         record = build_record(model, item, path, document, (index,), problems)
+        if warnings is not None:
+            warnings += document.warnings
+        document.warnings.clear()
         if record is not None:
             records.append(record)
         elif unusable_ids is not None and isinstance(item, dict):
@@ -756,15 +809,20 @@ def parse_fact_list(
     return records
 
 
-def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | None:
-    """Parse site.yaml into a SiteConfig, collecting problems."""
+def parse_config(
+    text: str, path: str, problems: list[Problem], warnings: list[Problem] | None = None
+) -> SiteConfig | None:
+    """Parse site.yaml into a SiteConfig, collecting problems (and warnings, if asked)."""
     try:
         document = parse_yaml(text, path)
     except ContentError as error:
         problems.extend(error.problems)
         return None
     problems.extend(document.problems)
-    return build_record(SiteConfig, document.data or {}, path, document, (), problems)
+    config = build_record(SiteConfig, document.data or {}, path, document, (), problems)
+    if warnings is not None:
+        warnings += document.warnings
+    return config
 
 
 def read_config_quietly(content_dir: Path) -> SiteConfig | None:
@@ -892,6 +950,7 @@ class _ParsedFile:
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 # Parsed fact files by path, kept between loads by `serve`: an edit re-reads only its file.
@@ -906,6 +965,7 @@ def _load_facts(
     required: bool = True,
     unusable_ids: set[str] | None = None,
     memo: ParseMemo | None = None,
+    warnings: list[Problem] | None = None,
 ) -> list[RecordT]:
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
@@ -913,6 +973,8 @@ def _load_facts(
         parsed = _parse_fact_file(path, model, required, memo)
         records += parsed.records
         problems += parsed.problems
+        if warnings is not None:
+            warnings += parsed.warnings
         if unusable_ids is not None:
             unusable_ids |= parsed.unusable_ids
     return records
@@ -930,6 +992,7 @@ def _parse_fact_file(
     if memo is not None and key in memo and memo[key].stamp == stamp and stamp[0] >= 0:
         return memo[key]
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
     text = _read(path, problems, required)
@@ -938,8 +1001,8 @@ def _parse_fact_file(
         # reference to this kind can be checked.
         unusable.add(ANY_ID)
     else:
-        records = parse_fact_list(model, text, str(path), problems, unusable)
-    parsed = _ParsedFile(stamp, records, problems, unusable)
+        records = parse_fact_list(model, text, str(path), problems, unusable, warnings)
+    parsed = _ParsedFile(stamp, records, problems, unusable, warnings)
     if memo is not None:
         memo[key] = parsed
     return parsed
@@ -955,7 +1018,7 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
     config_path = content_dir / "site.yaml"
     text = _read(config_path, problems, required=True)
     if text is not None:
-        loaded.config = parse_config(text, str(config_path), problems)
+        loaded.config = parse_config(text, str(config_path), problems, loaded.warnings)
     unusable = loaded.unusable_ids
     missing_facts = _missing_folder(content_dir / "facts")
     if missing_facts is not None:
@@ -969,7 +1032,13 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
             content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
         )
         loaded.players = _load_facts(
-            content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
+            content_dir,
+            PLAYERS_FILE,
+            Player,
+            problems,
+            unusable_ids=unusable["player"],
+            memo=memo,
+            warnings=loaded.warnings,
         )
         loaded.events = _load_facts(
             content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo

@@ -83,7 +83,10 @@ def diff_sites(old: Site, new: Site) -> Changes:
     everything = False
     if _dump(old.config) != _dump(new.config):
         everything = True
-        reasons.append("site config")  # title, nav, sides, base_url: on every page
+        reasons.append("site config")  # title, nav, groups, labels, base_url: on every page
+    if old.media_files != new.media_files:
+        everything = True  # an image's size or web copy can change with no YAML edit
+        reasons.append("media files")
     if [_dump(u) for u in old.updates] != [_dump(u) for u in new.updates]:
         everything = True
         reasons.append("updates")

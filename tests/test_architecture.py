@@ -12,8 +12,9 @@ PACKAGE = ROOT / "site_builder"
 LAYERS = [
     {"errors"},
     {"dates", "urls"},
+    {"i18n"},
     {"model"},
-    {"content", "validate", "markup", "deps"},
+    {"content", "validate", "markup", "deps", "media"},
     {"chart", "feeds", "links"},
     {"render"},
     {"output", "cache"},
