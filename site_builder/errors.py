@@ -33,7 +33,7 @@ def closest(value: str, known: Iterable[str]) -> str | None:
 
     Nearest by edit distance, ties going to the longer shared beginning ("grounded" is closer
     to "grounding" than to "impounded"); a name that contains the value or is contained in it
-    counts as close ("zelensky" for "volodymyr-zelensky").
+    counts as close ("smith" for "jane-smith").
     """
     best: tuple[int, int, str] | None = None
     for name in known:
