@@ -168,7 +168,8 @@ def _event(site: Site, event: Event, urls: UrlBuilder, messages: Messages) -> di
     # Only a place is a location: a ship or a court taking part in an event is not where it was.
     places = [players[p] for p in event.players if site.is_place(players[p])]
     if places:
-        node["location"] = {"@type": "Place", "name": places[0].name}
+        kinds = site.config.kind_schema_types()
+        node["location"] = {"@type": kinds[places[0].kind], "name": places[0].name}
     return node
 
 

@@ -51,12 +51,13 @@ def site_messages(site: Site) -> Messages:
 
 
 def status_label(messages: Messages, status: str) -> str:
-    """How an event's status reads: "Proposed, not yet happened", ..."""
+    """The tag an event's status shows: "Proposed, not yet happened", "Ongoing"; an event that
+    happened needs none."""
     if status == "proposed":
         return messages.text("status_proposed", "Proposed, not yet happened")
     if status == "ongoing":
         return messages.text("status_ongoing", "Ongoing")
-    return messages.text("status_happened", "Happened")
+    return ""
 
 
 def kind_label(messages: Messages, site: Site, kind: str) -> str:
