@@ -172,7 +172,7 @@ def timeline_chart(
 
 def _round(value: float, digits: int = 1) -> float:
     """Round for compact SVG: whole numbers print without a decimal point."""
-    rounded = round(value, digits)
+    rounded = round(float(value), digits)
     return int(rounded) if rounded.is_integer() else rounded
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import DateFormatter, Messages
+from site_builder.i18n import DateFormatter, Messages, parse_language
 from site_builder.model import SITE_KINDS, Event, Player, Site, Update
 from site_builder.urls import (
     HOME,
@@ -100,7 +100,7 @@ def _website(site: Site, urls: UrlBuilder) -> dict[str, Any]:
         "name": site.config.title,
         "description": site.config.description,
         "url": urls.absolute(HOME),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "publisher": _publisher(site),
     }
 
@@ -115,7 +115,7 @@ def _article(
         "description": description,
         "url": urls.absolute(path),
         "mainEntityOfPage": urls.absolute(path),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "datePublished": published,
         "dateModified": modified,
         "author": _publisher(site),
@@ -186,7 +186,7 @@ def _collection(
         "name": title,
         "description": description,
         "url": urls.absolute(path),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
     }
     if items:

@@ -24,6 +24,8 @@ from typing import Any
 
 import babel
 import babel.dates
+import babel.languages
+import babel.localedata
 import babel.support
 from babel.messages.mofile import read_mo
 from markupsafe import Markup, escape
@@ -122,10 +124,7 @@ class Language:
 def parse_language(tag: str) -> Language:
     """The Language for a BCP 47 tag ("en", "en-GB", "uk"); raise LanguageError if it is none."""
     if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", tag):
-        raise LanguageError(
-            f"{tag!r} is not a language tag",
-            "write a BCP 47 language tag such as en, en-GB, uk or pt-BR",
-        )
+        raise LanguageError(f"{tag!r} is not a language tag", _language_hint(tag))
     return _language(tag.replace("_", "-"))
 
 
@@ -134,14 +133,27 @@ def _language(tag: str) -> Language:
     try:
         locale = babel.Locale.parse(tag, sep="-")
     except (babel.UnknownLocaleError, ValueError):
-        known = sorted(babel.localedata.locale_identifiers())
-        suggestion = closest(tag.replace("-", "_").lower(), [k.lower() for k in known])
-        hint = "write a BCP 47 language tag such as en, en-GB, uk or pt-BR"
-        if suggestion:
-            hint = f"did you mean '{suggestion.replace('_', '-')}'? ({hint})"
-        raise LanguageError(f"{tag!r} is not a language CLDR knows", hint) from None
+        raise LanguageError(
+            f"{tag!r} is not a language CLDR knows", _language_hint(tag)
+        ) from None
     catalogue = locale.language if locale.language in shipped_languages() else SOURCE_LANGUAGE
-    return Language(tag, locale, catalogue)
+    # The canonical spelling: en_gb and en-gb are written en-GB.
+    return Language(str(locale).replace("_", "-"), locale, catalogue)
+
+
+def _language_hint(tag: str) -> str:
+    """What to write instead of an unknown tag: a country's language ('ua' is Ukraine, whose
+    language is 'uk'), else the nearest known tag."""
+    usage = "write a BCP 47 language tag such as en, en-GB, uk or pt-BR"
+    names = {name.lower(): code for code, name in babel.Locale("en").languages.items()}
+    if tag.lower() in names:
+        return f"the tag of {tag} is '{names[tag.lower()]}'"
+    official = babel.languages.get_official_languages(tag.upper()) if len(tag) == 2 else ()
+    if official:
+        return f"'{tag}' is a country code: did you mean its language, '{official[0]}'? ({usage})"
+    known = {k.replace("_", "-").lower(): k.replace("_", "-") for k in babel.localedata.locale_identifiers()}
+    suggestion = closest(tag.lower().replace("_", "-"), known)
+    return f"did you mean '{known[suggestion]}'? ({usage})" if suggestion else usage
 
 
 # --------------------------------------------------------------------------- overrides
@@ -233,9 +245,16 @@ def _check_override(label: Label, value: Any, language: Language) -> list[LabelP
     return problems
 
 
+# A link in an override, written as in Markdown: [all sources]({url}).
+_LINK = re.compile(r"\[([^\]]+)\]\(\{(url)\}\)")
+
+
 def _to_catalogue_form(text: str) -> str:
-    """An override in the catalogue's form: {num} becomes %(num)s, a lone % stays a %."""
-    return _BRACE.sub(lambda m: f"%({m.group(1)})s", text.replace("%", "%%"))
+    """An override in the catalogue's form, escaped: {num} becomes %(num)s, a lone % stays a
+    %, and [text]({url}) becomes a link."""
+    escaped = str(escape(text.replace("%", "%%")))
+    linked = _LINK.sub(lambda m: f'<a href="{{{m.group(2)}}}">{m.group(1)}</a>', escaped)
+    return _BRACE.sub(lambda m: f"%({m.group(1)})s", linked)
 
 
 # --------------------------------------------------------------------------- messages
@@ -257,7 +276,7 @@ class Messages:
         """The text of a label with its %(name)s placeholders, for Jinja to fill in."""
         override = self._overrides.get(label)
         if isinstance(override, str):
-            return str(escape(_to_catalogue_form(override)))
+            return _to_catalogue_form(override)
         return str(self._translations.pgettext(label, message))
 
     def plural_template(self, label: str, singular: str, plural: str, number: int) -> str:
@@ -269,7 +288,7 @@ class Messages:
             else:
                 category = self.language.plural_category(number)
                 chosen = override.get(category, override.get("other", ""))
-            return str(escape(_to_catalogue_form(chosen)))
+            return _to_catalogue_form(chosen)
         return str(self._translations.npgettext(label, singular, plural, number))
 
     def text(self, label: str, message: str, **values: Any) -> str:
@@ -307,7 +326,7 @@ class Messages:
 
 def _plain(template: str) -> str:
     """Catalogue text as plain text: overrides were escaped for HTML, undo that here."""
-    return str(Markup(template).unescape()) if "&" in template else template
+    return str(Markup(template).striptags()) if "&" in template or "<" in template else template
 
 
 @cache

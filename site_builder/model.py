@@ -468,7 +468,7 @@ class SiteConfig(Record):
     groups: list[Group] = Field(default_factory=list)
     kinds: list[PlayerKind] = Field(default_factory=list)
     # Overrides of the theme's words, by label id (see docs/labels.md); checked in validation.
-    labels: dict[StrictStr, StrictStr | dict[StrictStr, StrictStr]] = Field(default_factory=dict)
+    labels: dict[StrictStr, Any] = Field(default_factory=dict)
     nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None

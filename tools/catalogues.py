@@ -18,6 +18,7 @@ import argparse
 import copy
 import datetime as dt
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -131,13 +132,54 @@ def languages() -> list[str]:
 def expected_files() -> dict[Path, bytes]:
     """Every catalogue file as the code and the translations say it should be."""
     template = extract()
-    files = {TEMPLATE: po_bytes(template)}
+    files = {TEMPLATE: po_bytes(template), LABELS_DOC: labels_doc(template)}
     for language in languages():
         catalogue = updated(language, template)
         folder = LOCALE / language / "LC_MESSAGES"
         files[folder / "messages.po"] = po_bytes(catalogue)
         files[folder / "messages.mo"] = mo_bytes(catalogue)
     return files
+
+
+LABELS_DOC = ROOT / "docs" / "labels.md"
+
+
+def labels_doc(template: Catalog) -> bytes:
+    """docs/labels.md: every label id a site can override, with its English text."""
+    lines = [
+        "# Labels: every word the theme shows",
+        "",
+        "<!-- Written by tools/catalogues.py from the message catalogue; do not edit. -->",
+        "",
+        "Each word or sentence the theme shows has a label id. `site.yaml` can replace any of",
+        "them for one site:",
+        "",
+        "```yaml",
+        "labels:",
+        "  players: \"Who's who\"",
+        "  source_uses:                   # a count: one text per plural form of the language",
+        "    one: \"Cited once\"",
+        "    other: \"Cited {num} times\"",
+        "```",
+        "",
+        "A label that counts takes a text per plural form of the site's language (CLDR's `one`,",
+        "`few`, `many`, `other`...; `other` is required), or one text for every count.",
+        "`{name}` marks a value filled in (`{num}` is the count); the values each label can use",
+        "are listed below. Labels are plain text (`<` or `&` show as written); a link is written",
+        "as in Markdown, `[all sources and quotes]({url})`, where the English text has one.",
+        "",
+        "| label | English | values |",
+        "| --- | --- | --- |",
+    ]
+    for message in sorted(template, key=lambda m: str(m.context or "")):
+        if not message.id:
+            continue
+        text = message.id[1] if isinstance(message.id, tuple | list) else message.id
+        linked = re.sub(r'<a href="%\(url\)s">([^<]*)</a>', r"[\1]({url})", text)
+        shown = re.sub(r"%\((\w+)\)[sd]", r"{\1}", linked).replace("|", "\\|")
+        values = ", ".join(sorted(f"`{{{name}}}`" for name in set(re.findall(r"%\((\w+)\)", text))))
+        lines.append(f"| `{message.context}` | {shown} | {values} |")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def problems() -> list[str]:
