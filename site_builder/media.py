@@ -92,6 +92,18 @@ def _prepare(folder: Path, use: _Use) -> MediaFile:
     if status is not None and key in _MEMO:
         return _MEMO[key]
     limit = MAX_IMAGE_BYTES if use.is_image else MAX_LINKED_BYTES
+    if status is not None and status.st_size > limit:
+        what = "an image" if use.is_image else "a linked file"
+        raise ContentError(
+            [
+                _problem(
+                    use,
+                    f"{use.name} is larger than the {limit // (1024 * 1024)} MB {what} may be",
+                    f"resize or compress it (a web page needs {WEB_WIDTH} pixels across at "
+                    "most), or link to it where it is published with an https:// address",
+                )
+            ]
+        )
     try:
         data = read_bytes(path, limit)
     except FileNotFoundError:
