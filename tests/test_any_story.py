@@ -22,12 +22,8 @@ MINIMAL_SITE = (ROOT / "tests" / "fixtures" / "minimal" / "site.yaml").read_text
 
 
 @pytest.fixture(scope="module")
-def ship_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ship") / "_site"
-    result = run_cli("build", "--content", str(SHIP), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    return out
+def ship_site(story_sites: dict[str, Path]) -> Path:
+    return story_sites["ship-no-sides"]
 
 
 def json_ld(page: Path) -> list[dict[str, Any]]:

@@ -349,12 +349,8 @@ def test_no_word_of_the_theme_escapes_the_catalogue(
 
 
 @pytest.fixture(scope="module")
-def ukrainian_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("uk") / "_site"
-    result = run_cli("build", "--content", str(UKRAINIAN), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    return out
+def ukrainian_site(story_sites: dict[str, Path]) -> Path:
+    return story_sites["i18n-uk"]
 
 
 def test_the_ukrainian_site_speaks_ukrainian(ukrainian_site: Path) -> None:
