@@ -30,6 +30,8 @@ CACHE_NAME = ".site_builder_cache"
 def cache_folder(out: Path) -> Path:
     """Where the build cache of an output folder lives: beside it."""
     return out.resolve().parent / CACHE_NAME
+
+
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -23,6 +23,7 @@ def english_month(day: dt.date, with_year: bool) -> str:
     name = MONTH_NAMES[day.month - 1][:3]
     return f"{name} {day.year}" if with_year else name
 
+
 WIDTH = 400  # user units; the SVG scales to the column's width
 FONT_SIZE = 13
 LINE_HEIGHT = 16

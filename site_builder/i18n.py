@@ -102,7 +102,7 @@ class Language:
 
     @property
     def direction(self) -> str:
-        """"rtl" for right-to-left scripts (Arabic, Hebrew, ...), else "ltr"."""
+        """ "rtl" for right-to-left scripts (Arabic, Hebrew, ...), else "ltr"."""
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
     @property
@@ -133,9 +133,7 @@ def _language(tag: str) -> Language:
     try:
         locale = babel.Locale.parse(tag, sep="-")
     except (babel.UnknownLocaleError, ValueError):
-        raise LanguageError(
-            f"{tag!r} is not a language CLDR knows", _language_hint(tag)
-        ) from None
+        raise LanguageError(f"{tag!r} is not a language CLDR knows", _language_hint(tag)) from None
     catalogue = locale.language if locale.language in shipped_languages() else SOURCE_LANGUAGE
     # The canonical spelling: en_gb and en-gb are written en-GB.
     return Language(str(locale).replace("_", "-"), locale, catalogue)
@@ -151,7 +149,10 @@ def _language_hint(tag: str) -> str:
     official = babel.languages.get_official_languages(tag.upper()) if len(tag) == 2 else ()
     if official:
         return f"'{tag}' is a country code: did you mean its language, '{official[0]}'? ({usage})"
-    known = {k.replace("_", "-").lower(): k.replace("_", "-") for k in babel.localedata.locale_identifiers()}
+    known = {
+        k.replace("_", "-").lower(): k.replace("_", "-")
+        for k in babel.localedata.locale_identifiers()
+    }
     suggestion = closest(tag.lower().replace("_", "-"), known)
     return f"did you mean '{known[suggestion]}'? ({usage})" if suggestion else usage
 
@@ -192,6 +193,7 @@ def check_labels(labels: Mapping[str, Any], language: Language) -> list[LabelPro
 
 def _check_override(label: Label, value: Any, language: Language) -> list[LabelProblem]:
     categories = language.plural_categories
+    texts: dict[tuple[str, ...], Any]
     if isinstance(value, str):
         texts = {(): value}
     elif isinstance(value, dict) and label.plural is not None:
@@ -220,7 +222,7 @@ def _check_override(label: Label, value: Any, language: Language) -> list[LabelP
         hint = (
             f"write one text, or a text per plural form ({', '.join(categories)})"
             if label.plural is not None
-            else f"write the text in quotes, e.g. {label.id}: \"...\""
+            else f'write the text in quotes, e.g. {label.id}: "..."'
         )
         return [LabelProblem((label.id,), f"the label '{label.id}' must be text", hint)]
     problems = []
@@ -228,8 +230,11 @@ def _check_override(label: Label, value: Any, language: Language) -> list[LabelP
     for key, text in texts.items():
         if not isinstance(text, str) or not text.strip():
             problems.append(
-                LabelProblem((label.id, *key), f"the label '{label.id}' must not be empty",
-                             "write the text, or remove the label to keep the default")
+                LabelProblem(
+                    (label.id, *key),
+                    f"the label '{label.id}' must not be empty",
+                    "write the text, or remove the label to keep the default",
+                )
             )
             continue
         for name in _BRACE.findall(text):
@@ -293,9 +298,11 @@ class Messages:
 
     def text(self, label: str, message: str, **values: Any) -> str:
         """A label as plain text with its placeholders filled in."""
-        return _plain(self.template(label, message)) % values if values else _plain(
-            self.template(label, message)
-        ).replace("%%", "%")
+        return (
+            _plain(self.template(label, message)) % values
+            if values
+            else _plain(self.template(label, message)).replace("%%", "%")
+        )
 
     def plural_text(
         self, label: str, singular: str, plural: str, number: int, **values: Any

@@ -88,7 +88,12 @@ def _prepare(folder: Path, use: _Use) -> MediaFile:
         status = path.stat()
     except OSError:
         status = None
-    key = (str(path), status.st_size if status else -1, status.st_mtime_ns if status else -1, use.is_image)
+    key = (
+        str(path),
+        status.st_size if status else -1,
+        status.st_mtime_ns if status else -1,
+        use.is_image,
+    )
     if status is not None and key in _MEMO:
         return _MEMO[key]
     limit = MAX_IMAGE_BYTES if use.is_image else MAX_LINKED_BYTES
@@ -107,7 +112,9 @@ def _prepare(folder: Path, use: _Use) -> MediaFile:
     try:
         data = read_bytes(path, limit)
     except FileNotFoundError:
-        raise ContentError([_problem(use, f"media file not found: {use.name}", _missing_hint(folder, use))]) from None
+        raise ContentError(
+            [_problem(use, f"media file not found: {use.name}", _missing_hint(folder, use))]
+        ) from None
     except ContentError as error:
         # Located at the item that names the file, with the reader's reason and hint.
         first = error.problems[0]
@@ -138,7 +145,10 @@ def _check_inside(folder: Path, path: Path, use: _Use) -> None:
 
 def _missing_hint(folder: Path, use: _Use) -> str:
     if folder.is_dir():
-        return f"put the file in content/{MEDIA_FOLDER}/ or correct the name (names are case-sensitive)"
+        return (
+            f"put the file in content/{MEDIA_FOLDER}/ or correct the name "
+            "(names are case-sensitive)"
+        )
     return f"create the folder content/{MEDIA_FOLDER}/ and put the file in it"
 
 
@@ -151,13 +161,13 @@ def _web_image(data: bytes, use: _Use) -> MediaFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            kind = image.format or ""
+            opened = Image.open(io.BytesIO(data))
+            kind = opened.format or ""
             if kind not in _FORMATS:
                 raise UnidentifiedImageError(kind)
-            if image.width * image.height > MAX_PIXELS:
+            if opened.width * opened.height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
-            image.load()
+            opened.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ContentError(
             [
@@ -179,7 +189,7 @@ def _web_image(data: bytes, use: _Use) -> MediaFile:
                 )
             ]
         ) from None
-    image = ImageOps.exif_transpose(image)  # a phone photo's rotation, applied, not implied
+    image: Image.Image = ImageOps.exif_transpose(opened)  # a phone's rotation, applied
     if image.width > WEB_WIDTH:
         height = max(1, round(image.height * WEB_WIDTH / image.width))
         image = image.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS)

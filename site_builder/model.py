@@ -223,8 +223,11 @@ def _check_media_ref(value: str) -> str:
         raise PydanticCustomError(
             "media_scheme",
             "{value} is neither an https:// address nor a file in content/media/",
-            {"value": _shown(value), "hint": "write a file name such as photo.jpg (in "
-             "content/media/) or an https:// address"},
+            {
+                "value": _shown(value),
+                "hint": "write a file name such as photo.jpg (in "
+                "content/media/) or an https:// address",
+            },
         )
     if value.startswith("media/"):
         raise PydanticCustomError(
@@ -273,15 +276,19 @@ class Media(Record):
                 raise PydanticCustomError(
                     "media_alt_decorative",
                     "a decorative image has an empty alt",
-                    {"hint": "remove 'alt', or remove 'decorative: true' if the image "
-                     "tells the reader something"},
+                    {
+                        "hint": "remove 'alt', or remove 'decorative: true' if the image "
+                        "tells the reader something"
+                    },
                 )
             if not self.decorative and not (self.alt and self.alt.strip()):
                 raise PydanticCustomError(
                     "media_alt",
                     "an image needs 'alt': a short description of what it shows",
-                    {"hint": 'add alt: "..." for readers who cannot see the image, or '
-                     "decorative: true if it adds nothing to the text"},
+                    {
+                        "hint": 'add alt: "..." for readers who cannot see the image, or '
+                        "decorative: true if it adds nothing to the text"
+                    },
                 )
         elif self.title is None:
             raise PydanticCustomError(

@@ -77,7 +77,7 @@ def kind_label(messages: Messages, site: Site, kind: str) -> str:
 
 
 def link_kind_label(messages: Messages, kind: str) -> str:
-    """"video", "audio", "document" in the site's language."""
+    """ "video", "audio", "document" in the site's language."""
     if kind == "video":
         return messages.text("media_video", "video")
     if kind == "audio":
@@ -668,7 +668,10 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     def links(current: str) -> list[TimelinePartLink]:
         return [
             TimelinePartLink(
-                year(label), views.urls.url(timeline_part_path(label)), len(events), label == current
+                year(label),
+                views.urls.url(timeline_part_path(label)),
+                len(events),
+                label == current,
             )
             for label, events in parts
         ]

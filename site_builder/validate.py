@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from site_builder.errors import Problem, closest
 from site_builder.i18n import LanguageError, check_labels, parse_language
-from site_builder.model import BUILTIN_PAGES, Evidence, Origin, Site
+from site_builder.model import BUILTIN_PAGES, Evidence, Group, Origin, PlayerKind, Site
 from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS
 
 # Inline links [text](target "title") and reference definitions [label]: target
@@ -149,16 +149,12 @@ def _references(site: Site) -> Iterator[Problem]:
                 else "declare the groups in site.yaml under 'groups:' (id and label), or "
                 "remove 'group' to list the player with everyone else"
             )
-            yield Problem(
-                player.origin.path, f"unknown group '{player.group}'", line, column, hint
-            )
+            yield Problem(player.origin.path, f"unknown group '{player.group}'", line, column, hint)
         if player.kind not in kinds:
             line, column = player.origin.at("kind")
             close = closest(player.kind, kinds)
             hint = (
-                f"did you mean '{close}'? "
-                if close
-                else f"use one of {', '.join(kinds)}, or "
+                f"did you mean '{close}'? " if close else f"use one of {', '.join(kinds)}, or "
             ) + "declare a kind in site.yaml under 'kinds:' (id, label, schema)"
             yield Problem(
                 player.origin.path, f"unknown kind of player '{player.kind}'", line, column, hint
@@ -205,7 +201,11 @@ def _config_references(site: Site) -> Iterator[Problem]:
     for index, entry in enumerate(config.nav):
         if entry not in slugs and entry not in BUILTIN_PAGES:
             yield _unknown("page", entry, slugs | set(BUILTIN_PAGES), config.origin, "nav", index)
-    for field_name, items in (("groups", config.groups), ("kinds", config.kinds)):
+    declared: tuple[tuple[str, Sequence[Group | PlayerKind]], ...] = (
+        ("groups", config.groups),
+        ("kinds", config.kinds),
+    )
+    for field_name, items in declared:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in seen:

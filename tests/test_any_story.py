@@ -27,7 +27,9 @@ def ship_site(story_sites: dict[str, Path]) -> Path:
 
 
 def json_ld(page: Path) -> list[dict[str, Any]]:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.read_text("utf-8"))
+    match = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', page.read_text("utf-8")
+    )
     assert match
     graph: list[dict[str, Any]] = json.loads(match.group(1))["@graph"]
     return graph
@@ -176,8 +178,8 @@ def test_content_written_with_sides_keeps_building_with_a_hint(tmp_path: Path) -
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 2, result.stderr
     assert "site.yaml:9:1: 'sides' is now called 'groups'" in warnings[1]
-    assert "players.yaml:4:3: 'side' is now called 'group' (and 1 more in this file)" in (
-        warnings[0]
+    assert (
+        "players.yaml:4:3: 'side' is now called 'group' (and 1 more in this file)" in (warnings[0])
     )
     assert "hint: rename it to 'group'" in result.stderr
     page = (tmp_path / "out" / "players" / "index.html").read_text("utf-8")
@@ -234,7 +236,12 @@ EVENT_WITH_MEDIA = """
             "https:// address",
         ),
         ("{image: ../site.yaml, alt: A}", {}, "not a file name inside content/media/", "no '..'"),
-        ("{image: media/photo.jpg, alt: A}", {}, "written from inside content/media/", "'photo.jpg'"),
+        (
+            "{image: media/photo.jpg, alt: A}",
+            {},
+            "written from inside content/media/",
+            "'photo.jpg'",
+        ),
         ("{link: https://example.org/v.mp4}", {}, "a link needs a 'title'", "title:"),
         ("{caption: C}", {}, "either an 'image' or a 'link'", "image: photo.jpg"),
     ],
@@ -242,9 +249,7 @@ EVENT_WITH_MEDIA = """
 def test_bad_media_is_located_with_a_hint(
     tmp_path: Path, item: str, files: dict[str, str], message: str, hint: str
 ) -> None:
-    problems = problems_of(
-        tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format(item), **files}
-    )
+    problems = problems_of(tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format(item), **files})
     assert len(problems) == 1, problems
     [problem] = problems
     assert str(problem.path).endswith("facts/events.yaml") and problem.line == 5, problem
@@ -252,9 +257,9 @@ def test_bad_media_is_located_with_a_hint(
 
 
 def test_an_oversized_image_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    content = write_site(tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format(
-        "{image: huge.jpg, alt: A}"
-    )})
+    content = write_site(
+        tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format("{image: huge.jpg, alt: A}")}
+    )
     (content / "media").mkdir()
     with (content / "media" / "huge.jpg").open("wb") as file:
         file.truncate(21 * 1024 * 1024)  # sparse: no 21 MB written
@@ -265,9 +270,9 @@ def test_an_oversized_image_is_refused_before_it_is_read(tmp_path: Path) -> None
 
 
 def test_a_media_link_out_of_the_media_folder_is_refused(tmp_path: Path) -> None:
-    content = write_site(tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format(
-        "{link: secret.pdf, title: T}"
-    )})
+    content = write_site(
+        tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format("{link: secret.pdf, title: T}")}
+    )
     (content / "media").mkdir()
     (tmp_path / "secret.pdf").write_text("secret")
     os.symlink(tmp_path / "secret.pdf", content / "media" / "secret.pdf")

@@ -16,9 +16,9 @@ from conftest import CONTENT, run_cli
 from site_builder.build import load_site
 from site_builder.dates import parse_date
 from site_builder.feeds import atom_feed
-from site_builder.render import site_messages
 from site_builder.links import read_folder
 from site_builder.model import Update
+from site_builder.render import site_messages
 from site_builder.urls import UrlBuilder
 
 BASE = "https://example.org/explainer/"

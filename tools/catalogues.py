@@ -33,7 +33,7 @@ LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 SOURCE_LANGUAGE = "en"
 # A fixed date keeps the files byte-identical from run to run (the header is data, not news).
-FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 # The Python modules that put words on pages (through i18n.Messages); the rest of the package
 # speaks to authors in English, in error messages.
 METHODS = [
@@ -61,9 +61,7 @@ def extract() -> Catalog:
         msgid_bugs_address="",
         fuzzy=False,
     )
-    found = extract_from_dir(
-        str(PACKAGE), METHODS, OPTIONS, KEYWORDS, strip_comment_tags=True
-    )
+    found = extract_from_dir(str(PACKAGE), METHODS, OPTIONS, KEYWORDS, strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
         if context is None:
             raise SystemExit(f"{filename}:{lineno}: message {message!r} has no label id")
@@ -156,10 +154,10 @@ def labels_doc(template: Catalog) -> bytes:
         "",
         "```yaml",
         "labels:",
-        "  players: \"Who's who\"",
+        '  players: "Who\'s who"',
         "  source_uses:                   # a count: one text per plural form of the language",
-        "    one: \"Cited once\"",
-        "    other: \"Cited {num} times\"",
+        '    one: "Cited once"',
+        '    other: "Cited {num} times"',
         "```",
         "",
         "A label that counts takes a text per plural form of the site's language (CLDR's `one`,",
