@@ -140,8 +140,8 @@ def _language(tag: str) -> Language:
 
 
 def _language_hint(tag: str) -> str:
-    """What to write instead of an unknown tag: a country's language ('ua' is Ukraine, whose
-    language is 'uk'), else the nearest known tag."""
+    """What to write instead of an unknown tag: a country's language (the country code 'ua'
+    names a country whose language is 'uk'), else the nearest known tag."""
     usage = "write a BCP 47 language tag such as en, en-GB, uk or pt-BR"
     names = {name.lower(): code for code, name in babel.Locale("en").languages.items()}
     if tag.lower() in names:
