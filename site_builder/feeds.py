@@ -135,7 +135,7 @@ def _publication_dates(site: Site) -> tuple[str, str]:
 
 def _player(site: Site, player: Player, urls: UrlBuilder) -> dict[str, Any]:
     node: dict[str, Any] = {
-        "@type": site.config.kind_schema_types().get(player.kind, "Thing"),
+        "@type": site.kind_types.get(player.kind, "Thing"),
         "@id": urls.absolute(player_path(player.id)) + "#player",
         "name": player.name,
         "url": urls.absolute(player_path(player.id)),
@@ -168,8 +168,7 @@ def _event(site: Site, event: Event, urls: UrlBuilder, messages: Messages) -> di
     # Only a place is a location: a ship or a court taking part in an event is not where it was.
     places = [players[p] for p in event.players if site.is_place(players[p])]
     if places:
-        kinds = site.config.kind_schema_types()
-        node["location"] = {"@type": kinds[places[0].kind], "name": places[0].name}
+        node["location"] = {"@type": site.kind_types[places[0].kind], "name": places[0].name}
     return node
 
 

@@ -364,6 +364,10 @@ class DateFormatter:
     def __init__(self, messages: Messages) -> None:
         self.messages = messages
         self.locale = messages.language.locale
+        # A date shows on several pages (an event on the timeline and its players' pages):
+        # write each once. Babel matches a skeleton to a pattern on every call otherwise.
+        self._written: dict[FuzzyDate, DateText] = {}
+        self._patterns: dict[str, Any] = {}
 
     def point(self, point: PointDate) -> str:
         """One date at its precision: "19 July 2025", "березень 2022 р.", "early June 2025"."""
@@ -402,6 +406,12 @@ class DateFormatter:
 
     def date(self, date: FuzzyDate) -> DateText:
         """A date or a range, sharing what both ends have in common ("14–18 July 2025")."""
+        written = self._written.get(date)
+        if written is None:
+            written = self._written[date] = self._date(date)
+        return written
+
+    def _date(self, date: FuzzyDate) -> DateText:
         start = self.point(date.start)
         if date.end is None:
             return DateText(((date.start.machine(), start),), "")
@@ -420,7 +430,14 @@ class DateFormatter:
         return self.date(date).text
 
     def _skeleton(self, skeleton: str, day: dt.date) -> str:
-        return str(babel.dates.format_skeleton(skeleton, day, locale=self.locale))
+        pattern = self._patterns.get(skeleton)
+        if pattern is None:
+            matched = babel.dates.match_skeleton(skeleton, self.locale.datetime_skeletons)
+            found = self.locale.datetime_skeletons[matched or skeleton]
+            pattern = self._patterns[skeleton] = babel.dates.parse_pattern(
+                _widen_to(str(found.pattern), skeleton)
+            )
+        return str(pattern.apply(day, self.locale))
 
     def _interval(self, start: PointDate, end: PointDate) -> tuple[str, str, str] | None:
         """A range of two days, two months or two years by CLDR's interval patterns."""
@@ -450,6 +467,11 @@ class DateFormatter:
 # Interval skeletons whose month width is widened from abbreviated to full (CLDR has no
 # full-width interval patterns for most languages; TR35 says to adjust the field width).
 _INTERVAL_SKELETONS = {Precision.DAY: "yMMMd", Precision.MONTH: "yMMM", Precision.YEAR: "y"}
+
+
+def _widen_to(pattern: str, skeleton: str) -> str:
+    """A matched pattern with its month as wide as the skeleton asks (TR35 field widths)."""
+    return _widen(pattern) if "MMMM" in skeleton else pattern
 
 
 def _field(day: dt.date, field: str) -> int:

@@ -16,12 +16,14 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from site_builder.content import read_bytes
 from site_builder.errors import ContentError, Problem
 from site_builder.model import Event, Media, MediaFile, Origin, Player, is_https, suggest_slug
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MEDIA_FOLDER = "media"
 WEB_WIDTH = 1200  # pixels: twice the text column, sharp on high-density screens
@@ -158,6 +160,9 @@ def _problem(use: _Use, message: str, hint: str | None) -> Problem:
 
 def _web_image(data: bytes, use: _Use) -> MediaFile:
     """A checked image, resized to WEB_WIDTH at most and re-encoded without metadata."""
+    # Imported here: a site without pictures does not pay for Pillow's start-up.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

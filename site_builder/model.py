@@ -507,7 +507,12 @@ class Site:
 
     def is_place(self, player: Player) -> bool:
         """True when a player's kind is a place (it can be an event's location)."""
-        return self.config.kind_schema_types().get(player.kind) in PLACE_TYPES
+        return self.kind_types.get(player.kind) in PLACE_TYPES
+
+    @cached_property
+    def kind_types(self) -> Mapping[str, str]:
+        """Every kind of player the site knows, with its schema.org type (built once)."""
+        return self.config.kind_schema_types()
 
     def pages_with_content(self) -> tuple[str, ...]:
         """The built-in pages that have something on them (home always does)."""

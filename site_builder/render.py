@@ -300,6 +300,7 @@ class ViewBuilder:
         self._sources = site.sources_by_id
         self._players = site.players_by_id
         self._group_labels = {group.id: group.label for group in site.config.groups}
+        self._kind_labels = {kind: kind_label(self.messages, site, kind) for kind in site.kind_types}
         # An event shows on the timeline and on each of its players' pages, a player on the
         # players index and their own page: build each view once per build.
         self._event_views: dict[str, EventView] = {}
@@ -413,7 +414,7 @@ class ViewBuilder:
             name=player.name,
             role=player.role,
             kind=player.kind,
-            kind_label=kind_label(self.messages, self.site, player.kind),
+            kind_label=self._kind_labels[player.kind],
             group=self._group_labels.get(player.group) if player.group else None,
             affiliation=player.affiliation,
             summary=player.summary,
