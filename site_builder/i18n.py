@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -298,11 +298,8 @@ class Messages:
 
     def text(self, label: str, message: str, **values: Any) -> str:
         """A label as plain text with its placeholders filled in."""
-        return (
-            _plain(self.template(label, message)) % values
-            if values
-            else _plain(self.template(label, message)).replace("%%", "%")
-        )
+        # Always %-formatted, with or without values, so that "%%" reads "%" either way.
+        return _plain(self.template(label, message)) % values
 
     def plural_text(
         self, label: str, singular: str, plural: str, number: int, **values: Any
@@ -520,6 +517,3 @@ def _month_with_year(locale: babel.Locale) -> str:
         piece = re.sub(r"d+[.,]?\s*", "", piece)
         out.append(piece)
     return re.sub(r"\s+([,.])", r"\1", "".join(out)).strip(" ,")
-
-
-DateWriter = Callable[[FuzzyDate], DateText]

@@ -300,7 +300,9 @@ class ViewBuilder:
         self._sources = site.sources_by_id
         self._players = site.players_by_id
         self._group_labels = {group.id: group.label for group in site.config.groups}
-        self._kind_labels = {kind: kind_label(self.messages, site, kind) for kind in site.kind_types}
+        self._kind_labels = {
+            kind: kind_label(self.messages, site, kind) for kind in site.kind_types
+        }
         # An event shows on the timeline and on each of its players' pages, a player on the
         # players index and their own page: build each view once per build.
         self._event_views: dict[str, EventView] = {}

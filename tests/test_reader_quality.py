@@ -314,7 +314,7 @@ def test_timeline_has_an_accessible_svg_overview(built_site: Path) -> None:
 
 def _event(event_id: str, date: str, status: str = "happened") -> ChartEvent:
     parsed = parse_date(date)
-    return ChartEvent(event_id, f"Event {event_id}", parsed, parsed.text(), status)
+    return ChartEvent(event_id, f"Event {event_id}", parsed, str(parsed), status)
 
 
 def test_chart_draws_dates_at_their_precision() -> None:
