@@ -517,6 +517,7 @@ def _problems_from_validation(
     path: str,
     document: Document,
     base: tuple[str | int, ...],
+    renamed: dict[str, str] | None = None,
 ) -> list[Problem]:
     problems = []
     details = error.errors()
@@ -534,11 +535,12 @@ def _problems_from_validation(
         loc = tuple(detail["loc"])
         if detail["type"] == "missing" and loc in misspelt:
             continue
-        full = (*base, *loc)
+        # A renamed field is found in the file under the name it was written with.
+        full = (*base, *_written_as(loc, renamed or {}))
         kind = detail["type"]
         context = detail.get("ctx") or {}
         hint = context.get("hint")
-        name = ".".join(str(part) for part in loc) or "item"
+        name = ".".join(str(part) for part in _written_as(loc, renamed or {})) or "item"
         if kind == "extra_forbidden":
             line, column = _nearest(document.keys, full) or _nearest(document.values, full)
             field_name = str(loc[-1])
@@ -659,9 +661,24 @@ def _inner_model_args(annotation: Any) -> Any:
     return None
 
 
-def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
+def _origin(
+    path: str, document: Document, at: tuple[str | int, ...], renamed: dict[str, str]
+) -> Origin:
     line, column = _nearest(document.values, at)
-    return Origin(path=path, line=line, column=column, spots=document.spots_under(at))
+    spots = document.spots_under(at)
+    if renamed:  # positions under the new names of renamed fields
+        old_to_new = {old: new for new, old in renamed.items()}
+        spots = {
+            (old_to_new.get(str(key[0]), key[0]), *key[1:]) if key else key: spot
+            for key, spot in spots.items()
+        }
+    return Origin(path=path, line=line, column=column, spots=spots)
+
+
+def _written_as(loc: tuple[str | int, ...], renamed: dict[str, str]) -> tuple[str | int, ...]:
+    if loc and isinstance(loc[0], str) and loc[0] in renamed:
+        return (renamed[loc[0]], *loc[1:])
+    return loc
 
 
 def _first_field(model: type[BaseModel]) -> str:
@@ -697,7 +714,8 @@ def build_record(
             )
         )
         return None
-    data = _renamed(model, data, path, document, at, problems)
+    renamed: dict[str, str] = {}  # new name -> the old name it was written with
+    data = _renamed(model, data, path, document, at, problems, renamed)
     if data is None:
         return None
     if "origin" in data:
@@ -713,9 +731,9 @@ def build_record(
         )
         return None
     try:
-        return model.model_validate({**data, "origin": _origin(path, document, at)})
+        return model.model_validate({**data, "origin": _origin(path, document, at, renamed)})
     except ValidationError as error:
-        problems.extend(_problems_from_validation(error, model, path, document, at))
+        problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
         return None
 
 
@@ -726,8 +744,10 @@ def _renamed(
     document: Document,
     at: tuple[str | int, ...],
     problems: list[Problem],
+    renamed: dict[str, str],
 ) -> dict[str, Any] | None:
-    """Data with renamed fields under their new names (a located warning for each old one)."""
+    """Data with renamed fields under their new names (a located warning for each old one);
+    `renamed` records each new name's old one."""
     renames = RENAMED_FIELDS.get(model.__name__, {})
     for old, new in renames.items():
         if old not in data:
@@ -754,9 +774,7 @@ def _renamed(
             )
         )
         data = {(new if key == old else key): value for key, value in data.items()}
-        for spots in (document.values, document.keys):
-            for key in [k for k in spots if k[: len(at) + 1] == (*at, old)]:
-                spots[(*at, new, *key[len(at) + 1 :])] = spots[key]
+        renamed[new] = old
     return data
 
 

@@ -276,9 +276,18 @@ class Messages:
         self.language = language
         self._translations = _translations(language.catalogue)
         self._overrides = dict(overrides or {})
+        self._templates: dict[tuple[str, str], str] = {}
 
     def template(self, label: str, message: str) -> str:
         """The text of a label with its %(name)s placeholders, for Jinja to fill in."""
+        # Asked for on every page, for every word: looked up once.
+        key = (label, message)
+        found = self._templates.get(key)
+        if found is None:
+            found = self._templates[key] = self._template(label, message)
+        return found
+
+    def _template(self, label: str, message: str) -> str:
         override = self._overrides.get(label)
         if isinstance(override, str):
             return _to_catalogue_form(override)

@@ -302,3 +302,13 @@ def test_an_unknown_group_suggests_the_nearest(tmp_path: Path) -> None:
     )
     assert [(p.line, p.message) for p in problems] == [(7, "unknown group 'nort'")]
     assert (problems[0].hint or "").startswith("did you mean 'north'?")
+
+
+def test_a_mistake_in_a_renamed_field_is_located_where_it_is_written(tmp_path: Path) -> None:
+    problems = problems_of(
+        tmp_path,
+        {"facts/players.yaml": "- id: alice\n  name: Alice\n  role: R\n  side: North Side\n"},
+    )
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (4, 9, "'side': 'North Side' is not a URL-safe id")
+    ]
