@@ -88,27 +88,30 @@ def load_site(
     problems += validate_site(site, source_texts)
     if problems:
         raise ContentError(problems)
-    for warning in _one_per_file(loaded.warnings):
+    for warning in _once_each(loaded.warnings):
         log.warning("%s", warning)
     _warn_about_language(site)
     return site
 
 
-def _one_per_file(warnings: list[Problem]) -> list[Problem]:
-    """A warning repeated through a file (an old field name on every player) is given once, at
-    its first place, with how many times it occurs."""
-    first: dict[tuple[str, str], Problem] = {}
-    counts: dict[tuple[str, str], int] = {}
+def _once_each(warnings: list[Problem]) -> list[Problem]:
+    """A warning repeated through the content (an old field name on every player) is given
+    once, at its first place, with how many more places have it."""
+    first: dict[str, Problem] = {}
+    places: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
     for warning in sorted(warnings, key=Problem.sort_key):
-        key = (str(warning.path), warning.message)
-        first.setdefault(key, warning)
-        counts[key] = counts.get(key, 0) + 1
-    return [
-        replace(problem, message=f"{problem.message} (and {counts[key] - 1} more in this file)")
-        if counts[key] > 1
-        else problem
-        for key, problem in first.items()
-    ]
+        first.setdefault(warning.message, warning)
+        places[warning.message] = places.get(warning.message, 0) + 1
+        files.setdefault(warning.message, set()).add(str(warning.path))
+    found = []
+    for message, problem in first.items():
+        more = places[message] - 1
+        if more:
+            where = "this file" if len(files[message]) == 1 else f"{len(files[message])} files"
+            problem = replace(problem, message=f"{message} (and {more} more in {where})")
+        found.append(problem)
+    return found
 
 
 def _warn_about_language(site: Site) -> None:
