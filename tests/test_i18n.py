@@ -371,7 +371,7 @@ def test_the_ukrainian_site_speaks_ukrainian(ukrainian_site: Path) -> None:
     timeline = (ukrainian_site / "timeline" / "index.html").read_text("utf-8")
     assert '<time datetime="2022-03">березень 2022\u202fр.</time></h2>' in timeline  # a heading
     assert '<time datetime="2021-03-23">23 березня 2021\u202fр.</time>' in timeline
-    assert "(навесні)" in timeline
+    assert "(<q>навесні</q>)" in timeline  # the source's words, quoted as Ukrainian quotes
     sources = (ukrainian_site / "sources" / "index.html").read_text("utf-8")
     assert "Використано 2 рази" in sources and "Використано 6 разів" in sources
     feed = (ukrainian_site / "feed.xml").read_text("utf-8")
