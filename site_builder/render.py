@@ -459,7 +459,13 @@ class ViewBuilder:
         return groups
 
     def letter_groups(self) -> list[LetterGroup]:
-        """Every player by name from A to Z, grouped by initial, as short entries."""
+        """Every player by name from A to Z (in the language's alphabet), grouped by initial,
+        as short entries."""
+        # The index letters, in order, come from the catalogue: Python has no collation, and
+        # some letters (Ukrainian's, for one) are not where their code points would put them.
+        alphabet = Alphabet(
+            self.messages.text("index_alphabet", "ABCDEFGHIJKLMNOPQRSTUVWXYZ").replace(" ", "")
+        )
         entries = sorted(
             (
                 IndexEntry(
@@ -470,11 +476,11 @@ class ViewBuilder:
                 )
                 for player in self.site.players
             ),
-            key=lambda entry: (_sort_name(entry.name), entry.name, entry.url),
+            key=lambda entry: (alphabet.sort_key(entry.name), entry.name, entry.url),
         )
         groups: dict[str, list[IndexEntry]] = {}
         for entry in entries:
-            groups.setdefault(_initial(entry.name), []).append(entry)
+            groups.setdefault(alphabet.initial(entry.name), []).append(entry)
         return [
             LetterGroup(letter, "other" if letter == "#" else letter.lower(), tuple(members))
             for letter, members in groups.items()
@@ -515,16 +521,42 @@ class ViewBuilder:
         ]
 
 
-def _sort_name(name: str) -> str:
-    """A name without accents, case-folded: "Émile" sorts with "Emil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters an index is ordered and grouped by ("ABC...", "АБВГҐД...")."""
 
+    letters: str
 
-def _initial(name: str) -> str:
-    """The A-Z heading a name goes under; "#" for names that start with no letter A-Z."""
-    first = _sort_name(name).lstrip()[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    def fold(self, char: str) -> str:
+        """A character as the index sees it: upper case, and without accents unless the
+        alphabet has it as a letter of its own (Й and Ї stay; É is E)."""
+        upper = char.upper()
+        if upper in self.letters:
+            return upper
+        decomposed = unicodedata.normalize("NFKD", upper)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))[:1] or upper
+
+    def sort_key(self, name: str) -> tuple[int, ...]:
+        """Order of a name: spaces, punctuation and digits first ("A. Smith" before "Adam"),
+        then the alphabet's letters in its order, then letters of other scripts."""
+        size = len(self.letters)
+        key = []
+        for char in name.strip():
+            folded = self.fold(char)
+            position = self.letters.find(folded)
+            if position >= 0:
+                key.append(position)
+            elif folded.isalpha():
+                key.append(size + ord(folded))
+            else:
+                key.append(ord(folded) - 0x110000)  # before every letter, in code-point order
+        return tuple(key)
+
+    def initial(self, name: str) -> str:
+        """The index heading a name goes under; "#" for names that start with no letter of it."""
+        stripped = name.strip()
+        first = self.fold(stripped[0]) if stripped else ""
+        return first if first and first in self.letters else "#"
 
 
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:

@@ -248,7 +248,9 @@ def _overridden_copy(root: Path, markers: dict[str, str]) -> Path:
     shutil.copy(FIXTURES / "ship-no-sides" / "media" / "ship-aground.jpg", content / "media")
     overrides: dict[str, object] = {}
     for label, marker in markers.items():
-        if catalogue_labels()[label].plural is None:
+        if label == "index_alphabet":  # letters, not words: checked by the index test
+            overrides[label] = "АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ"
+        elif catalogue_labels()[label].plural is None:
             overrides[label] = marker
         else:
             overrides[label] = {
@@ -294,6 +296,10 @@ def every_label_overridden(
         [
             {"id": f"svidok-{n}", "name": f"Свідок {n}", "role": "Свідок", "group": "misto"}
             for n in range(151)
+        ]
+        + [
+            {"id": "yevhen", "name": "Євген", "role": "Мешканець"},
+            {"id": "ihor", "name": "Ігор", "role": "Мешканець"},
         ],
     )
     _append(
@@ -332,7 +338,9 @@ def test_every_label_of_the_catalogue_is_used_and_overridable(
     unused = sorted(
         label
         for label, marker in markers.items()
-        if marker not in text and json.dumps(marker)[1:-1] not in text
+        if marker not in text
+        and json.dumps(marker)[1:-1] not in text
+        and label != "index_alphabet"  # letters, checked by the index test below
     )
     assert unused == [], f"labels never shown (dead, or not overridable): {unused}"
 
@@ -418,3 +426,14 @@ def test_the_docs_list_every_label() -> None:
     doc = (ROOT / "docs" / "labels.md").read_text("utf-8")
     listed = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.MULTILINE))
     assert listed == set(catalogue_labels())
+
+
+def test_a_large_cast_is_indexed_by_the_languages_alphabet(
+    every_label_overridden: tuple[list[Path], dict[str, str]],
+) -> None:
+    """Past 150 players the index is by letter: Ukrainian letters in Ukrainian order."""
+    _, large = every_label_overridden[0]
+    index = (large / "players" / "index.html").read_text("utf-8")
+    letters = re.findall(r'<li><a href="#letter-[^"]+">([^<]+)</a></li>', index)
+    assert letters == ["Б", "Д", "Є", "І", "М", "О", "С"], letters
+    assert "#letter-other" not in index  # every name starts with a letter of the alphabet
