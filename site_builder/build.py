@@ -17,7 +17,9 @@ from site_builder.content import ParseMemo, load_content
 from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
+from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
+from site_builder.media import prepare_media
 from site_builder.model import Site
 from site_builder.output import OutputTree, Staging, safe_relative
 from site_builder.render import (
@@ -69,6 +71,8 @@ def load_site(
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
+    media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
+    problems += media_problems
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -76,6 +80,7 @@ def load_site(
         events=tuple(loaded.events),
         summaries=tuple(loaded.summaries),
         updates=tuple(loaded.updates),
+        media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
     )
     # Cross-file checks run even when some items failed to load, so the author sees
@@ -83,7 +88,48 @@ def load_site(
     problems += validate_site(site, source_texts)
     if problems:
         raise ContentError(problems)
+    for warning in _once_each(loaded.warnings):
+        log.warning("%s", warning)
+    _warn_about_language(site)
     return site
+
+
+def _once_each(warnings: list[Problem]) -> list[Problem]:
+    """A warning repeated through the content (an old field name on every player) is given
+    once, at its first place, with how many more places have it."""
+    first: dict[str, Problem] = {}
+    places: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
+    for warning in sorted(warnings, key=Problem.sort_key):
+        first.setdefault(warning.message, warning)
+        places[warning.message] = places.get(warning.message, 0) + 1
+        files.setdefault(warning.message, set()).add(str(warning.path))
+    found = []
+    for message, problem in first.items():
+        more = places[message] - 1
+        if more:
+            where = "this file" if len(files[message]) == 1 else f"{len(files[message])} files"
+            problem = replace(problem, message=f"{message} (and {more} more in {where})")
+        found.append(problem)
+    return found
+
+
+def _warn_about_language(site: Site) -> None:
+    """One warning when the theme's words fall back to English for the site's language."""
+    language = parse_language(site.config.language)
+    if language.has_catalogue:
+        return
+    missing = [label for label in catalogue_labels() if label not in site.config.labels]
+    if missing:
+        log.warning(
+            "%s: the theme has no %s words yet: %d labels are shown in English\n"
+            "    hint: translate them under 'labels:' in site.yaml (docs/labels.md lists them), "
+            "or set 'language' to one of: %s",
+            site.config.origin.path,
+            language.locale.english_name,
+            len(missing),
+            ", ".join(shipped_languages()),
+        )
 
 
 Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
@@ -106,6 +152,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
         for path, text in renderer.extra_files().items():
             staging.write(path, text)
+        for media in site.media_files.values():
+            staging.write(media.path, media.data)
         for folder, overrides in static_folders(options):
             staging.copy_folder(folder, "static", replace=overrides)
         broken = check_site_links(site, staging.paths, links, _base(site, options))
@@ -215,6 +263,8 @@ def render_tree(
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
+    for media in site.media_files.values():
+        tree.add(media.path, media.data)
     for folder, overrides in static_folders(options):
         tree.add_folder(folder, "static", replace=overrides)
     return tree

@@ -77,7 +77,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache",
         action="store_true",
-        help="build even if nothing changed since the last build (.site_builder_cache/)",
+        help="build even if nothing changed since the last build "
+        "(.site_builder_cache/ beside --out)",
     )
     build.add_argument(
         "--jobs",
