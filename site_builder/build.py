@@ -20,7 +20,7 @@ from site_builder.errors import ContentError, Problem
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
 from site_builder.media import prepare_media
-from site_builder.model import Site
+from site_builder.model import Site, SourceText
 from site_builder.output import OutputTree, Staging, safe_relative
 from site_builder.render import (
     PageSpec,
@@ -32,7 +32,7 @@ from site_builder.render import (
     unique_problems,
 )
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import validate_site
+from site_builder.validate import unverified_quote_problems, validate_site
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class BuildOptions:
     templates: Path = Path("templates")
     out: Path = Path("_site")
     base_url: str | None = None
-    strict: bool = False  # a broken internal link fails the build instead of a warning
+    # A broken internal link, or a quote no source text can verify, fails instead of passing.
+    strict: bool = False
     jobs: int | None = None  # processes rendering pages; None: one per core for large sites
 
 
@@ -61,11 +62,14 @@ class BuildResult:
 
 
 def load_site(
-    content: Path, source_texts: Mapping[str, str] | None = None, memo: ParseMemo | None = None
+    content: Path,
+    source_texts: Mapping[str, SourceText] | None = None,
+    memo: ParseMemo | None = None,
 ) -> Site:
     """Load and validate a content folder; raise ContentError listing every problem.
 
-    `memo` keeps parsed fact files between loads (see content.load_content).
+    `source_texts` (from --source-text) add texts to sources, or replace the text a source
+    names. `memo` keeps parsed fact files between loads (see content.load_content).
     """
     loaded = load_content(content, memo)
     problems = list(loaded.problems)
@@ -73,6 +77,21 @@ def load_site(
         raise ContentError(problems)
     media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
     problems += media_problems
+    texts = dict(loaded.source_texts)
+    known = {source.id for source in loaded.sources}
+    for source_id, text in (source_texts or {}).items():
+        if source_id in known:
+            texts[source_id] = text
+        else:
+            problems.append(
+                Problem(
+                    "--source-text",
+                    f"unknown source '{source_id}'",
+                    None,
+                    None,
+                    f"known source ids: {', '.join(sorted(known))}",
+                )
+            )
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -82,10 +101,13 @@ def load_site(
         updates=tuple(loaded.updates),
         media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
+        source_texts=texts,
+        drafts=tuple(loaded.drafts),
+        partial=tuple(loaded.partial),
     )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.
-    problems += validate_site(site, source_texts)
+    problems += validate_site(site)
     if problems:
         raise ContentError(problems)
     for warning in _once_each(loaded.warnings):
@@ -147,6 +169,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     """
     started = time.perf_counter()
     site = load_site(options.content)
+    _report_unverified_quotes(site, options)
     renderer = SiteRenderer(site, options.templates, options.base_url)
     with Staging(options.out, protected=(options.content, options.templates)) as staging:
         links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
@@ -308,13 +331,26 @@ def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
         log.warning("%s", problem)
 
 
-def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
-    """Run every validation, including template rendering in memory; write nothing."""
+def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | None = None) -> Site:
+    """Run every validation, including template rendering in memory; write nothing.
+
+    With --strict, quotes of a source that has no text (so cannot be verified) are an error.
+    """
     site = load_site(options.content, source_texts)
-    broken = link_problems(site, render_tree(site, options), options)
-    if broken:
-        raise ContentError(broken)
+    problems = link_problems(site, render_tree(site, options), options)
+    if options.strict:
+        problems += unverified_quote_problems(site)
+    if problems:
+        raise ContentError(problems)
     return site
+
+
+def _report_unverified_quotes(site: Site, options: BuildOptions) -> None:
+    """With --strict, quotes no source text can verify fail the build."""
+    if options.strict:
+        problems = unverified_quote_problems(site)
+        if problems:
+            raise ContentError(problems)
 
 
 def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:

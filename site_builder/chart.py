@@ -55,6 +55,7 @@ class ChartMark:
     cx: float
     cy: float
     tail_x: float | None  # an ongoing event's line runs on to the "as of" date
+    standing: str = "verified"  # unconfirmed and disputed marks are pale, retracted ones empty
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class TimelineChart:
     rows_bottom: float
     proposed_count: int
     approximate_count: int
+    doubtful_count: int = 0  # unconfirmed or disputed
+    retracted_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class ChartEvent:
     date: FuzzyDate
     date_text: str
     status: str
+    standing: str = "verified"  # the event's verification
 
 
 def timeline_chart(
@@ -149,6 +153,7 @@ def timeline_chart(
                 cx=_round((start_x + end_x) / 2, 1),
                 cy=bar_y + BAR_HEIGHT // 2,
                 tail_x=as_of_x if event.status == "ongoing" and as_of_x > end_x else None,
+                standing=event.standing,
             )
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
@@ -168,6 +173,8 @@ def timeline_chart(
         last_text=events[-1].date_text,
         proposed_count=sum(1 for event in events if event.status == "proposed"),
         approximate_count=sum(1 for mark in marks if mark.shape == "approximate"),
+        doubtful_count=sum(1 for e in events if e.standing in ("unconfirmed", "disputed")),
+        retracted_count=sum(1 for event in events if event.standing == "retracted"),
     )
 
 

@@ -19,7 +19,7 @@ import jinja2
 import jinja2.meta
 
 from site_builder.model import Event, Player, Site
-from site_builder.urls import HOME, NOT_FOUND, PLAYERS, SOURCES, TIMELINE, player_path
+from site_builder.urls import HOME, NOT_FOUND, PLAYERS, SOURCES, TIMELINE, UPDATES, player_path
 
 # Page kinds (by template) whose dependencies the rules below describe.
 KNOWN_TEMPLATES = frozenset(
@@ -30,6 +30,7 @@ KNOWN_TEMPLATES = frozenset(
         "player.html",
         "sources.html",
         "summary.html",
+        "updates.html",
         "404.html",
     }
 )
@@ -97,7 +98,10 @@ def diff_sites(old: Site, new: Site) -> Changes:
         reasons.append("summary front matter")
     old_bodies = {s.slug: s.markdown for s in old.summaries}
     summaries = {s.slug for s in new.summaries if old_bodies.get(s.slug) != s.markdown}
-    sources = [_dump(s) for s in old.sources] != [_dump(s) for s in new.sources]
+    sources = [_dump(s) for s in old.sources] != [_dump(s) for s in new.sources] or {
+        # A source's text decides where its quotes' links open the source.
+        key: text.text for key, text in old.source_texts.items()
+    } != {key: text.text for key, text in new.source_texts.items()}
     players = _changed_ids(old.players, new.players)
     events = _changed_ids(old.events, new.events)
     player_order = [p.id for p in old.players] != [p.id for p in new.players]
@@ -244,6 +248,8 @@ def stale_pages(
                 return True
         if path == NOT_FOUND:
             return False  # the 404 page shows only the site config and nav
+        if path == UPDATES:
+            return changes.content  # it names facts and sources: any record may be on it
         # The parts of a split timeline go stale with the timeline.
         return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
 
