@@ -366,7 +366,7 @@ def verification_words(messages: Messages, state: str) -> Standing | None:
             messages.text("verification_unconfirmed", "Unconfirmed"),
             messages.text(
                 "verification_unconfirmed_explained",
-                "Reported, but not yet confirmed by the sources cited here.",
+                "Reported, but not yet confirmed: treat it with caution.",
             ),
         )
     if state == "disputed":
@@ -381,7 +381,7 @@ def verification_words(messages: Messages, state: str) -> Standing | None:
             messages.text("verification_retracted", "Retracted"),
             messages.text(
                 "verification_retracted_explained",
-                "Withdrawn: this was wrong. It stays here, struck through, beside its correction.",
+                "It was wrong, and stays here struck through, beside its correction.",
             ),
         )
     return None
