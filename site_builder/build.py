@@ -169,7 +169,6 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     """
     started = time.perf_counter()
     site = load_site(options.content)
-    _report_unverified_quotes(site, options)
     renderer = SiteRenderer(site, options.templates, options.base_url)
     with Staging(options.out, protected=(options.content, options.templates)) as staging:
         links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
@@ -180,7 +179,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         for folder, overrides in static_folders(options):
             staging.copy_folder(folder, "static", replace=overrides)
         broken = check_site_links(site, staging.paths, links, _base(site, options))
-        _report_broken_links(broken, options)
+        _report_broken_links(broken, options, unverified_quote_problems(site))
         staging.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
@@ -316,7 +315,9 @@ def write_tree(
     where swapping a thousand-page folder costs more than everything else.
     Returns the number of HTML pages.
     """
-    _report_broken_links(link_problems(site, tree, options), options)
+    _report_broken_links(
+        link_problems(site, tree, options), options, unverified_quote_problems(site)
+    )
     if previous is None:
         tree.commit(options.out, protected=(options.content, options.templates))
     else:
@@ -324,9 +325,13 @@ def write_tree(
     return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
-def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
-    if broken and options.strict:
-        raise ContentError(broken)
+def _report_broken_links(
+    broken: list[Problem], options: BuildOptions, unverified: list[Problem] | None = None
+) -> None:
+    """Broken links are warnings; with --strict they, and quotes no source text can verify,
+    are errors."""
+    if options.strict and (broken or unverified):
+        raise ContentError([*broken, *(unverified or [])])
     for problem in broken:
         log.warning("%s", problem)
 
@@ -343,14 +348,6 @@ def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | N
     if problems:
         raise ContentError(problems)
     return site
-
-
-def _report_unverified_quotes(site: Site, options: BuildOptions) -> None:
-    """With --strict, quotes no source text can verify fail the build."""
-    if options.strict:
-        problems = unverified_quote_problems(site)
-        if problems:
-            raise ContentError(problems)
 
 
 def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:

@@ -792,7 +792,7 @@ def _salvage(
             values[name] = _field_adapter(model, name).validate_python(value)
         except ValidationError:
             continue
-    failed_fields = frozenset(name for name, items in bad.items() if items is None)
+    failed_fields = frozenset(bad)  # wholly, or some of their items
     origin = Origin(origin.path, origin.line, origin.column, spots, failed_fields)
     return model.model_construct(**values, origin=origin)  # type: ignore[return-value]
 

@@ -420,3 +420,18 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     with pytest.raises(DeployError, match=r"the push to 'origin' \(gh-pages\) was rejected"):
         _push(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
     assert remote_tip(remote) == meanwhile
+
+
+def test_a_todo_left_by_new_stops_deploy_with_its_location(project: Path, remote: Path) -> None:
+    added = run_cli("new", "event", "--id", "half-written", cwd=project)
+    assert added.returncode == 0, added.stderr
+    line = int(added.stdout.split(":", 2)[1])
+    result = run_cli("deploy", cwd=project)
+    assert result.returncode == 1
+    assert f"content/facts/events.yaml:{line + 2}:10: 'title' still holds the placeholder" in (
+        result.stderr
+    )
+    assert f"content/facts/events.yaml:{line}:7: event 'half-written' cites no evidence" in (
+        result.stderr
+    )
+    assert remote_tip(remote) is None  # nothing was published
