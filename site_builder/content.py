@@ -8,6 +8,7 @@ Parsing functions take text plus a path used only in messages; `load_content` do
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import os
 import re
@@ -886,15 +887,18 @@ def fact_files(content_dir: Path, relative: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class _ParsedFile:
-    """One fact file's records and problems, and the state of the file they were read from."""
+    """One fact file's records and problems, and a hash of the bytes they were parsed from."""
 
-    stamp: tuple[int, int, int]  # size, modification time, inode
+    digest: bytes
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
 
 
-# Parsed fact files by path, kept between loads by `serve`: an edit re-reads only its file.
+# Parsed fact files, kept between loads by `serve`: an edit parses only its file again. Keyed by
+# the file's absolute path, one spelling whatever --content looked like, and checked against
+# the file's bytes: size and time stamps are put back by `cp -p`, `touch -r`, `tar -x` and sync
+# tools, and reading a file costs little next to parsing it.
 ParseMemo = dict[str, _ParsedFile]
 
 
@@ -921,26 +925,23 @@ def _load_facts(
 def _parse_fact_file(
     path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
 ) -> _ParsedFile:
-    try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    except OSError:
-        stamp = (-1, -1, -1)
-    key = str(path)
-    if memo is not None and key in memo and memo[key].stamp == stamp and stamp[0] >= 0:
-        return memo[key]
     problems: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
-    text = _read(path, problems, required)
+    data = _read_data(path, problems, required)
+    digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
+    key = os.path.abspath(path)
+    if memo is not None and data is not None and key in memo and memo[key].digest == digest:
+        return memo[key]
+    text = _decode(data, path, problems) if data is not None else None
     if text is None:
         # Missing or unreadable, and reported as such (optional files carry no ids): no
         # reference to this kind can be checked.
         unusable.add(ANY_ID)
     else:
         records = parse_fact_list(model, text, str(path), problems, unusable)
-    parsed = _ParsedFile(stamp, records, problems, unusable)
-    if memo is not None:
+    parsed = _ParsedFile(digest, records, problems, unusable)
+    if memo is not None and data is not None:
         memo[key] = parsed
     return parsed
 
@@ -1023,12 +1024,26 @@ def _missing_folder(folder: Path) -> Problem | None:
 
 def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
     """The text of a content file, or None after recording why it cannot be used."""
+    data = _read_data(path, problems, required)
+    return _decode(data, path, problems) if data is not None else None
+
+
+def _read_data(path: Path, problems: list[Problem], required: bool) -> bytes | None:
+    """The bytes of a content file, or None after recording why it cannot be used."""
     try:
-        return decode_text(read_bytes(path), str(path))
+        return read_bytes(path)
     except FileNotFoundError:
         if required:
             problems.append(_not_found(path))
         return None
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _decode(data: bytes, path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return decode_text(data, str(path))
     except ContentError as error:
         problems.extend(error.problems)
         return None
@@ -1085,11 +1100,31 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
                 f"the file is larger than the {limit // (1024 * 1024)} MB a content file may be",
                 None,
                 None,
-                "check that this is the right file: content files are normally a few "
-                "kilobytes; remove anything pasted in by mistake",
+                _oversized_hint(path),
             )
         )
     return data
+
+
+def _oversized_hint(path: Path) -> str:
+    """What to do with a content file over the limit: a fact file can become a folder."""
+    check = (
+        "content files are normally a few kilobytes, so also check that this is the right "
+        "file and that nothing was pasted in by mistake"
+    )
+    if path.suffix == ".yaml" and path.parent.name == "facts":
+        folder = f"facts/{path.stem}/"
+        return (
+            f"split it into several files in a folder {folder} (for example {folder}2024.yaml "
+            f"and {folder}2025.yaml), read in name order (docs/content-model.md); {check}"
+        )
+    if path.suffix == ".yaml" and path.parent.parent.name == "facts":
+        folder = f"facts/{path.parent.name}/"
+        return f"split it into more, smaller files in {folder}, read in name order; {check}"
+    return (
+        "check that this is the right file: content files are normally a few kilobytes; "
+        "remove anything pasted in by mistake"
+    )
 
 
 def _read_at_most(descriptor: int, size: int) -> bytes:

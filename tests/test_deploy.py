@@ -469,7 +469,7 @@ def test_files_committed_by_hand_are_kept_through_every_deploy(
         assert git("show", "gh-pages:CNAME", cwd=remote) == "news.example.org"
         assert git("show", "gh-pages:google1234.html", cwd=remote) == "google-site-verification"
         assert f"News of the {round_} round." in git("show", "gh-pages:index.html", cwd=remote)
-        assert "kept CNAME, google1234.html" in result.stderr
+        assert "kept CNAME, google1234.html, committed by hand" in result.stdout
     assert git("rev-parse", "gh-pages~1^", cwd=remote) == hand
 
 
