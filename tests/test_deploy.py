@@ -6,12 +6,14 @@ HOME in tmp), as on a fresh CI runner, and drives the command as a user would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -552,3 +554,63 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_at_a_terminal_stops_the_push(tmp_path: Path, project: Path, remote: Path) -> None:
+    """In a terminal, git runs in the terminal's foreground (a password prompt must work), and
+    Ctrl-C typed there stops the push."""
+    import fcntl
+    import termios
+
+    started = tmp_path / "hook.pid"
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\necho $$ > '{started}'\nsleep 2\n", encoding="utf-8")
+    hook.chmod(0o755)
+    master, terminal = os.openpty()
+
+    def own_terminal() -> None:  # in the child: a session of its own, this terminal its own
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    deploy = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "deploy"],
+        cwd=project,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+        preexec_fn=own_terminal,
+    )
+    os.close(terminal)
+    shown = bytearray()
+
+    def read_terminal() -> None:
+        with contextlib.suppress(OSError):  # EIO once the last process has let it go
+            while chunk := os.read(master, 4096):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() or not started.read_text().strip():
+            assert deploy.poll() is None, bytes(shown)
+            assert time.monotonic() < deadline, "the push never reached the remote's hook"
+            time.sleep(0.02)
+        assert os.tcgetpgrp(master) not in (deploy.pid, 0)  # lent to git's process group
+        os.write(master, b"\x03")  # Ctrl-C
+        deploy.wait(timeout=20)
+        hook_pid = int(started.read_text())
+        deadline = time.monotonic() + 5
+        while _alive(hook_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        reader.join(timeout=5)
+    finally:
+        if deploy.poll() is None:
+            deploy.kill()
+            deploy.wait(timeout=10)
+        os.close(master)
+    assert remote_tip(remote) is None
+    assert deploy.returncode == 130, bytes(shown)
+    assert b"stopped: nothing was pushed" in shown, bytes(shown)

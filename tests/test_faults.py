@@ -511,3 +511,113 @@ def test_an_oversized_fact_file_suggests_splitting_it_into_a_folder(tmp_path: Pa
     [problem] = [p for p in problems if "larger than" in p.message]
     assert problem.hint is not None
     assert "split it into several files in a folder facts/events/" in problem.hint, problem.hint
+
+
+# --------------------------------------------------------------------------- more of the same
+
+
+@pytest.mark.timeout(60)
+def test_a_second_serve_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    preview = start_preview(root, _free_port())
+    try:
+        second = subprocess.run(
+            [*SITE_BUILDER, "serve", "--port", str(_free_port())],
+            cwd=root,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 1
+        assert f"in use by site-builder serve (pid {preview.process.pid}" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        assert preview.stop() == 0
+    assert not (root / "._site.lock").exists()  # gone with its owner
+
+
+@pytest.mark.timeout(60)
+def test_a_file_changed_under_serve_is_written_again_at_the_next_save(tmp_path: Path) -> None:
+    """Whatever happens to the output folder while serve runs, its next rebuild heals it."""
+    root = project(tmp_path)
+    preview = start_preview(root, _free_port())
+    try:
+        out = root / "_site"
+        built = files(out)
+        (out / "sources" / "index.html").write_text("scribbled on", encoding="utf-8")
+        (out / "players" / "northern-star" / "index.html").unlink()
+        seen = rebuilds(preview)
+        edit(root / "content/facts/players.yaml", MASTER, "role: Harbour master, edited")
+        wait_until(lambda: rebuilds(preview) > seen, 15, "serve to rebuild")
+        now = files(out)
+        assert now["sources/index.html"] == built["sources/index.html"]
+        assert now["players/northern-star/index.html"] == built["players/northern-star/index.html"]
+    finally:
+        assert preview.stop() == 0
+
+
+@pytest.mark.timeout(60)
+def test_a_template_saved_with_its_old_time_is_used(tmp_path: Path) -> None:
+    """Jinja trusts a template's modification time; serve must not."""
+    root = project(tmp_path)
+    templates = root / "templates"
+    templates.mkdir()
+    player = (theme_dir() / "templates" / "player.html").read_text(encoding="utf-8")
+    marked = player.replace("<h1>", '<h1 class="mark-a">', 1)
+    assert marked != player
+    (templates / "player.html").write_text(marked, encoding="utf-8")
+    preview = start_preview(root, _free_port())
+    try:
+        page = root / "_site/players/fire-service/index.html"
+        assert 'class="mark-a"' in page.read_text(encoding="utf-8")
+        template = templates / "player.html"
+        before = template.stat()
+        seen = rebuilds(preview)
+        with template.open("r+", encoding="utf-8") as file:
+            file.write(marked.replace("mark-a", "mark-b"))
+        os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns))
+        wait_until(lambda: rebuilds(preview) > seen, 15, "serve to rebuild")
+        wait_until(
+            lambda: 'class="mark-b"' in page.read_text(encoding="utf-8"), 5, "the new template"
+        )
+    finally:
+        assert preview.stop() == 0
+
+
+def test_a_rename_that_fails_halfway_puts_every_file_back(tmp_path: Path) -> None:
+    """The second phase of serve's writes: a folder that refuses the new file (immutable here)
+    after another file was already replaced; every file goes back as it was."""
+    from site_builder.errors import OutputError
+    from site_builder.output import LiveOutput, OutputTree
+
+    def tree(version: str) -> OutputTree:
+        made = OutputTree()
+        for path in ("a.html", "b/index.html", "c.html", f"new-{version}/index.html"):
+            made.add(path, f"{path} {version}")
+        return made
+
+    out = tmp_path / "out"
+    live = LiveOutput(out)
+    live.write(tree("one"))
+    before = files(out)
+    locked = out / "b"
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (it needs root and a file system with it)")
+    try:
+        with pytest.raises(OutputError) as raised:
+            live.write(tree("two"))
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=True)
+    assert f"not allowed to write in {locked}" in str(raised.value)
+    assert files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing left beside it
+    assert live.write(tree("two")) == 4  # and the next write makes it whole
+    assert files(out) == {path: data.encode() for path, data in _versions("two").items()}
+
+
+def _versions(version: str) -> dict[str, str]:
+    return {
+        path: f"{path} {version}"
+        for path in ("a.html", "b/index.html", "c.html", f"new-{version}/index.html")
+    }
