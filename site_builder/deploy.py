@@ -460,34 +460,53 @@ def _warn_replaced(repo: Repository, name: str, theirs: str, ours: str, where: s
 
 
 def _last_changed_by_hand(repo: Repository, tip: str, names: Sequence[str]) -> list[str]:
-    """Those of `names` whose last change in `tip`'s history is not a deploy's commit."""
+    """Those of `names` whose last change in `tip`'s history is not a deploy's commit.
+
+    Two walks of the history, both cheap on a long one: the paths commits made by hand
+    changed (there are few such commits, with few files each), then, for those of `names`
+    among them, which commit changed each last.
+    """
     if not names:
+        return []
+    by_hand = {
+        name
+        for _, name in _changed_paths(
+            repo, tip, "--invert-grep", "--extended-regexp", f"--grep={_DEPLOY_MARK}"
+        )
+    }
+    suspects = [name for name in names if name in by_hand]
+    if not suspects:
         return []
     deploys = set(
         repo.output("rev-list", "--extended-regexp", f"--grep={_DEPLOY_MARK}", tip, "--").split()
     )
     last: dict[str, str] = {}
-    for start in range(0, len(names), 500):  # a command line of bounded length
-        chunk = names[start : start + 500]
-        log_ = repo.output(
-            "-c",
-            "core.quotePath=false",
-            "--literal-pathspecs",
-            "log",
-            "--format=%x01%H",
-            "--name-only",
-            "--no-renames",
-            tip,
-            "--",
-            *chunk,
-        )
-        commit = ""
-        for line in log_.splitlines():
-            if line.startswith("\x01"):
-                commit = line[1:]
-            elif line and line not in last:
-                last[line] = commit
-    return [name for name in names if name in last and last[name] not in deploys]
+    for start in range(0, len(suspects), 500):  # a command line of bounded length
+        for commit, name in _changed_paths(repo, tip, "--", *suspects[start : start + 500]):
+            last.setdefault(name, commit)  # newest first: the first seen is the last change
+    return [name for name in suspects if name in last and last[name] not in deploys]
+
+
+def _changed_paths(repo: Repository, tip: str, *args: str) -> Iterator[tuple[str, str]]:
+    """(commit, path) for every path each commit of `tip`'s history changed, newest first;
+    `args` select the commits or the paths."""
+    listed = repo.output(
+        "-c",
+        "core.quotePath=false",
+        "--literal-pathspecs",
+        "log",
+        "--format=%x01%H",
+        "--name-only",
+        "--no-renames",
+        tip,
+        *args,
+    )
+    commit = ""
+    for line in listed.splitlines():
+        if line.startswith("\x01"):
+            commit = line[1:]
+        elif line:
+            yield commit, line
 
 
 def _remote_tip(repo: Repository, remote: str, url: str, branch: str) -> str | None:

@@ -203,7 +203,8 @@ def _acquire(path: Path, out_dir: Path, purpose: str, required: bool) -> int | N
     said = False
     while True:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if required:  # else an output folder that is not there is not made for a lock
+                path.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             if not required:
