@@ -583,7 +583,9 @@ def _summary(stderr: str) -> str:
 
 # --------------------------------------------------------------------------- signals
 
-_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_FORWARDED = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 _GRACE_SECONDS = 10  # how long git may take to end after a signal before it is killed
 
 
@@ -598,6 +600,8 @@ def _run_to_the_end(
     deploy said it stopped. When deploy runs in a terminal's foreground, the terminal is lent
     to git's group, so that a password prompt still works and Ctrl-C reaches it.
     """
+    if os.name != "posix":  # no process groups to signal: run git as any other command
+        return repo.git(*args), None
     received: list[int] = []
     process: subprocess.Popen[bytes] | None = None
 
