@@ -296,7 +296,7 @@ class SiteBuilder:
         # Template files changed since the last good build (a failed build keeps them pending).
         self._pending_templates: set[str] = set()
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
-        self._memo: ParseMemo = {}
+        self._memo = ParseMemo()
         self._output = LiveOutput(options.out, protected=(options.content, options.templates))
 
     def base_path(self) -> str:
@@ -309,11 +309,12 @@ class SiteBuilder:
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Build again after `changed` files changed (None: build everything); log the time.
 
-        Fact files are compared by content with what was parsed before, not by time stamp
-        (`cp -p`, `touch -r` and unpacked archives keep the old one), so whatever `changed`
-        says, an edited file is read again and an untouched one is not parsed twice.
+        A file in `changed` is read again and compared by its bytes with what was parsed
+        before, whatever its size and time stamp say (`cp -p`, `touch -r` and unpacked archives
+        put the old ones back); a file not in it is trusted when its stamp is unchanged.
         """
         started = time.perf_counter()
+        self._memo.doubt(changed or ())
         site = load_site(self.options.content, memo=self._memo)
         changed_templates = self._template_names(changed or frozenset())
         self._pending_templates |= changed_templates

@@ -13,8 +13,8 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -887,19 +887,47 @@ def fact_files(content_dir: Path, relative: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class _ParsedFile:
-    """One fact file's records and problems, and a hash of the bytes they were parsed from."""
+    """One fact file's records and problems, and the file they were parsed from: its state on
+    disk and a hash of its bytes."""
 
+    stamp: tuple[int, int, int]  # size, modification time, inode
     digest: bytes
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
 
 
-# Parsed fact files, kept between loads by `serve`: an edit parses only its file again. Keyed by
-# the file's absolute path, one spelling whatever --content looked like, and checked against
-# the file's bytes: size and time stamps are put back by `cp -p`, `touch -r`, `tar -x` and sync
-# tools, and reading a file costs little next to parsing it.
-ParseMemo = dict[str, _ParsedFile]
+class ParseMemo:
+    """Parsed fact files, kept between loads by `serve`: an edit parses only its file again.
+
+    Files are known by one normalised path (the real, absolute one, as the file watcher reports
+    it), whatever --content looked like. A file whose size, time and inode are as they were is
+    not read again, unless it was reported changed (`doubt`): `cp -p`, `touch -r`, `tar -x` and
+    sync tools put the old size and time back on new bytes, so a reported file is read and
+    compared by a hash of its bytes.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, _ParsedFile] = {}
+        self._doubted: set[str] = set()
+
+    def doubt(self, paths: Iterable[Path]) -> None:
+        """Compare these files by their bytes at the next load, whatever their stamps say."""
+        self._doubted.update(os.path.realpath(path) for path in paths)
+
+    def _known(self, key: str, stamp: tuple[int, int, int] | None) -> _ParsedFile | None:
+        known = self._files.get(key)
+        if known is None or stamp is None or known.stamp != stamp or key in self._doubted:
+            return None
+        return known
+
+    def _same_bytes(self, key: str, digest: bytes) -> _ParsedFile | None:
+        known = self._files.get(key)
+        return known if known is not None and known.digest == digest else None
+
+    def _keep(self, key: str, parsed: _ParsedFile) -> None:
+        self._files[key] = parsed
+        self._doubted.discard(key)
 
 
 def _load_facts(
@@ -925,24 +953,34 @@ def _load_facts(
 def _parse_fact_file(
     path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
 ) -> _ParsedFile:
+    key = os.path.realpath(path)
+    try:
+        status = path.stat()
+        stamp: tuple[int, int, int] | None = (status.st_size, status.st_mtime_ns, status.st_ino)
+    except OSError:
+        stamp = None
+    known = memo._known(key, stamp) if memo is not None else None
+    if known is not None:
+        return known
     problems: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
     data = _read_data(path, problems, required)
     digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
-    key = os.path.abspath(path)
-    if memo is not None and data is not None and key in memo and memo[key].digest == digest:
-        return memo[key]
-    text = _decode(data, path, problems) if data is not None else None
-    if text is None:
-        # Missing or unreadable, and reported as such (optional files carry no ids): no
-        # reference to this kind can be checked.
-        unusable.add(ANY_ID)
+    same = memo._same_bytes(key, digest) if memo is not None and data is not None else None
+    if same is not None:
+        parsed = replace(same, stamp=stamp or same.stamp)
     else:
-        records = parse_fact_list(model, text, str(path), problems, unusable)
-    parsed = _ParsedFile(digest, records, problems, unusable)
-    if memo is not None and data is not None:
-        memo[key] = parsed
+        text = _decode(data, path, problems) if data is not None else None
+        if text is None:
+            # Missing or unreadable, and reported as such (optional files carry no ids): no
+            # reference to this kind can be checked.
+            unusable.add(ANY_ID)
+        else:
+            records = parse_fact_list(model, text, str(path), problems, unusable)
+        parsed = _ParsedFile(stamp or (-1, -1, -1), digest, records, problems, unusable)
+    if memo is not None and data is not None and stamp is not None:
+        memo._keep(key, parsed)
     return parsed
 
 
