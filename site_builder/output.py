@@ -65,6 +65,10 @@ class OutputTree:
         """The queued contents of a file."""
         return self._files[safe_relative(relative)]
 
+    def items(self) -> list[tuple[str, bytes]]:
+        """(path, contents) of every queued file, sorted by path."""
+        return sorted(self._files.items())
+
     def commit(self, out_dir: Path, protected: Iterable[Path] = ()) -> None:
         """Write everything to a temporary folder beside `out_dir`, then swap it in."""
         with Staging(out_dir, protected) as staging:
@@ -338,11 +342,13 @@ class Staging:
         self._committed = True
 
 
-def _litter_folder(out_dir: Path) -> Path:
-    """A new, empty, readable folder beside out_dir, named after this process."""
+def _litter_folder(out_dir: Path, clean: bool = True) -> Path:
+    """A new, empty, readable folder beside out_dir, named after this process; with `clean`,
+    first remove what killed processes left there."""
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_litter(out_dir)
+        if clean:
+            remove_litter(out_dir)
         folder = Path(tempfile.mkdtemp(prefix=_litter_prefix(out_dir, "new"), dir=out_dir.parent))
     except OSError as error:
         raise os_error(error, out_dir, out_dir) from None
@@ -383,7 +389,7 @@ class LiveOutput:
             written = tree.paths
             self._files, self._stamps = {}, {}
         else:
-            written = [path for path in tree.paths if self._stale(root, path, tree.get(path))]
+            written = self._stale(root, tree.items())
             removed = sorted(set(self._files) - set(tree.paths))
             if not written and not removed:
                 return 0
@@ -405,14 +411,23 @@ class LiveOutput:
                 self._stamps[path] = _stamp(f"{root}/{path}")
         return len(written)
 
-    def _stale(self, root: str, path: str, data: bytes) -> bool:
-        """True when the file on disk is not `data` as this writer left it."""
-        if self._files.get(path) != data:
-            return True
-        try:
-            return _stamp(f"{root}/{path}") != self._stamps.get(path)
-        except OSError:
-            return True
+    def _stale(self, root: str, files: Iterable[tuple[str, bytes]]) -> list[str]:
+        """The paths whose file on disk is not the given data as this writer left it: changed
+        since, or changed, replaced or deleted by someone else (its inode, size or time)."""
+        written, stamps = self._files, self._stamps
+        stale = []
+        for path, data in files:
+            if written.get(path) != data:
+                stale.append(path)
+                continue
+            try:
+                status = os.lstat(f"{root}/{path}")
+            except OSError:
+                stale.append(path)
+                continue
+            if (status.st_ino, status.st_size, status.st_mtime_ns) != stamps.get(path):
+                stale.append(path)
+        return stale
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -442,7 +457,7 @@ class _Transaction:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.folder = _litter_folder(out_dir)
+        self.folder = _litter_folder(out_dir, clean=False)  # the first, whole write cleaned
         self.new = self.folder / "new"
         self.old = self.folder / "old"
         # What the renames did so far, to undo: (target, its previous version or None).
