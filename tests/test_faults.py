@@ -141,7 +141,7 @@ def test_a_build_while_serve_runs_is_refused_and_no_edit_is_lost(tmp_path: Path)
 def test_a_second_build_waits_for_the_first_and_the_last_one_wins(tmp_path: Path) -> None:
     root = project(tmp_path)
     assert build(root).returncode == 0
-    slow = slow_templates(root / "slow")
+    slow = slow_templates(root / "slow", loops=4_000_000)  # still running when the second starts
     first = subprocess.Popen(
         [*SITE_BUILDER, "build", "--templates", str(slow)],
         cwd=root,
@@ -343,11 +343,10 @@ def test_an_output_folder_without_write_permission_is_named(tmp_path: Path) -> N
     before = files(out)
     edit(root / "content/site.yaml", "The Pier 4 fire", "The Pier Four fire")
     parent.chmod(0o555)
+    as_anyone = _without_file_permission_override if os.geteuid() == 0 else None
     try:
         probe = subprocess.run(
-            ["touch", str(parent / "probe")],
-            preexec_fn=_without_file_permission_override,
-            capture_output=True,
+            ["touch", str(parent / "probe")], preexec_fn=as_anyone, capture_output=True
         )
         if probe.returncode == 0:
             pytest.skip("this process may write anywhere (root with no way to drop the right)")
@@ -358,7 +357,7 @@ def test_an_output_folder_without_write_permission_is_named(tmp_path: Path) -> N
             capture_output=True,
             text=True,
             timeout=60,
-            preexec_fn=_without_file_permission_override if os.geteuid() == 0 else None,
+            preexec_fn=as_anyone,
         )
     finally:
         parent.chmod(0o755)
