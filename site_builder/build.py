@@ -21,7 +21,7 @@ from site_builder.i18n import catalogue_labels, parse_language, shipped_language
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
 from site_builder.media import prepare_media
 from site_builder.model import Site, SourceText
-from site_builder.output import OutputTree, Staging, safe_relative
+from site_builder.output import LiveOutput, OutputTree, Staging, output_lock
 from site_builder.render import (
     PageSpec,
     SiteRenderer,
@@ -164,23 +164,27 @@ _CHUNK = 64  # pages per task: small enough to balance the timeline's weight bet
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the whole site; on any problem raise before swapping, leaving old output intact.
 
-    Pages are written to the new output folder as they are rendered (by several processes on a
-    large site); only each page's links are kept, for the link check before the swap.
+    The output folder is this build's alone from before the content is read until the swap
+    (another build waits, a running `serve` refuses it). Pages are written to the new output
+    folder as they are rendered (by several processes on a large site); only each page's links
+    are kept, for the link check before the swap.
     """
     started = time.perf_counter()
-    site = load_site(options.content)
-    renderer = SiteRenderer(site, options.templates, options.base_url)
-    with Staging(options.out, protected=(options.content, options.templates)) as staging:
-        links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
-        for path, text in renderer.extra_files().items():
-            staging.write(path, text)
-        for media in site.media_files.values():
-            staging.write(media.path, media.data)
-        for folder, overrides in static_folders(options):
-            staging.copy_folder(folder, "static", replace=overrides)
-        broken = check_site_links(site, staging.paths, links, _base(site, options))
-        _report_broken_links(broken, options, unverified_quote_problems(site))
-        staging.commit()
+    with output_lock(options.out, "build"):
+        site = load_site(options.content)
+        renderer = SiteRenderer(site, options.templates, options.base_url)
+        with Staging(options.out, protected=(options.content, options.templates)) as staging:
+            jobs = _jobs(options.jobs, len(renderer.pages))
+            links = render_to(renderer, staging, jobs, progress)
+            for path, text in renderer.extra_files().items():
+                staging.write(path, text)
+            for media in site.media_files.values():
+                staging.write(media.path, media.data)
+            for folder, overrides in static_folders(options):
+                staging.copy_folder(folder, "static", replace=overrides)
+            broken = check_site_links(site, staging.paths, links, _base(site, options))
+            _report_broken_links(broken, options, unverified_quote_problems(site))
+            staging.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
     log.info("built %d pages in %.2f s", pages, seconds)
@@ -220,7 +224,7 @@ def render_to(
             progress(len(links) + len(problems), total)
 
     global _WORK
-    _WORK = (renderer, staging.folder)
+    _WORK = (renderer, staging)
     try:
         if jobs > 1 and len(chunks) > 1:
             _precompile(renderer)  # once here rather than once per process
@@ -247,12 +251,12 @@ class _ChunkResult:
 
 
 # What the rendering processes work on: set before forking, so each process inherits it.
-_WORK: tuple[SiteRenderer, Path] | None = None
+_WORK: tuple[SiteRenderer, Staging] | None = None
 
 
 def _render_chunk(indexes: range) -> _ChunkResult:
     assert _WORK is not None, "render_to sets the work before rendering"
-    renderer, folder = _WORK
+    renderer, staging = _WORK
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
     for index in indexes:
@@ -262,9 +266,7 @@ def _render_chunk(indexes: range) -> _ChunkResult:
         except ContentError as error:
             problems += error.problems
             continue
-        target = folder / safe_relative(output_file(spec.path))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        staging.put(output_file(spec.path), html)  # recorded by render_to, in this process
         links[spec.path] = page_links(html)
     return _ChunkResult(links, problems)
 
@@ -303,25 +305,21 @@ def static_folders(options: BuildOptions) -> list[tuple[Path, bool]]:
 
 
 def write_tree(
-    site: Site,
-    tree: OutputTree,
-    options: BuildOptions,
-    previous: Mapping[str, bytes] | None = None,
+    site: Site, tree: OutputTree, options: BuildOptions, live: LiveOutput | None = None
 ) -> int:
     """Check the tree's links (an error with --strict, else warnings), then write it.
 
-    Without `previous` the tree is swapped in whole; with the files the output holds
-    (`previous`), only those that changed are replaced, each atomically: serve's rebuilds,
-    where swapping a thousand-page folder costs more than everything else.
-    Returns the number of HTML pages.
+    Without `live` the tree is swapped in whole; through `live` (serve's rebuilds, where
+    swapping a thousand-page folder costs more than everything else) only the files that
+    changed are replaced, all or none. Returns the number of HTML pages.
     """
     _report_broken_links(
         link_problems(site, tree, options), options, unverified_quote_problems(site)
     )
-    if previous is None:
+    if live is None:
         tree.commit(options.out, protected=(options.content, options.templates))
     else:
-        tree.update(options.out, previous)
+        live.write(tree)
     return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
@@ -381,8 +379,8 @@ class SiteBuilder:
         # Template files changed since the last good build (a failed build keeps them pending).
         self._pending_templates: set[str] = set()
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
-        self._memo: ParseMemo = {}
-        self._written: dict[str, bytes] = {}  # the output as the last build left it
+        self._memo = ParseMemo()
+        self._output = LiveOutput(options.out, protected=(options.content, options.templates))
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -392,12 +390,17 @@ class SiteBuilder:
         return UrlBuilder(base_url).base_path
 
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
-        """Build again after `changed` files changed (None: build everything); log the time."""
+        """Build again after `changed` files changed (None: build everything); log the time.
+
+        A file in `changed` is read again and compared by its bytes with what was parsed
+        before, whatever its size and time stamp say (`cp -p`, `touch -r` and unpacked archives
+        put the old ones back); a file not in it is trusted when its stamp is unchanged.
+        """
         started = time.perf_counter()
-        for path in changed or ():
-            self._memo.pop(str(path), None)  # whatever its time stamp says
+        self._memo.doubt(changed or ())
         site = load_site(self.options.content, memo=self._memo)
-        self._pending_templates |= self._template_names(changed or frozenset())
+        changed_templates = self._template_names(changed or frozenset())
+        self._pending_templates |= changed_templates
         template_files = self._list_templates()
         changes: Changes | None = None
         if (
@@ -410,6 +413,7 @@ class SiteBuilder:
             # the compiled-template cache would not notice: start from a fresh environment.
             self._environment = make_environment(template_dirs(self.options.templates))
         else:
+            _forget_templates(self._environment, changed_templates)
             changes = diff_sites(self._site, site)
             changes = replace(changes, templates=frozenset(self._pending_templates))
         rendered = 0
@@ -439,9 +443,7 @@ class SiteBuilder:
             reuse=reuse,
         )
         tree = render_tree(site, self.options, pages)
-        incremental = changes is not None and bool(self._written) and self.options.out.is_dir()
-        total = write_tree(site, tree, self.options, self._written if incremental else None)
-        self._written = {path: tree.get(path) for path in tree.paths}
+        total = write_tree(site, tree, self.options, self._output)
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()
         self.last_rendered = rendered
@@ -472,3 +474,14 @@ class SiteBuilder:
         return frozenset(
             path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
         )
+
+
+def _forget_templates(environment: jinja2.Environment, names: set[str]) -> None:
+    """Drop changed templates from Jinja's cache: it trusts a file's modification time, which an
+    editor or a sync tool may have put back, and would keep the old compiled template."""
+    if not names or environment.cache is None:
+        return
+    for key in list(environment.cache.keys()):
+        # Jinja keys its cache by (loader, template name).
+        if isinstance(key, tuple) and key and key[-1] in names:
+            del environment.cache[key]

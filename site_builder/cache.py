@@ -131,7 +131,10 @@ class BuildCache:
         return CachedBuild(record["pages"], record["files"], tuple(record["warnings"]))
 
     def store(self, key: str, build: CachedBuild) -> None:
-        """Record a successful build made from inputs with this key (taken before it began)."""
+        """Record a successful build made from inputs with this key (taken before it began).
+
+        Raises OSError when the record cannot be written (the caller warns: it is a shortcut).
+        """
         record = {
             "key": key,
             "pages": build.pages,
@@ -144,9 +147,13 @@ class BuildCache:
         if not ignore.exists():
             ignore.write_text("# Made by site-builder; safe to delete.\n*\n", encoding="utf-8")
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".build-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(record, file)
-        os.replace(temporary, self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(record, file)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)  # a full disk leaves no half record behind
+            raise
 
     def forget(self) -> None:
         """Drop the record (a failed build must not leave a stale one claiming success)."""

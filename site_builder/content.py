@@ -8,12 +8,13 @@ Parsing functions take text plus a path used only in messages; `load_content` do
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -1043,9 +1044,11 @@ def fact_files(content_dir: Path, relative: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class _ParsedFile:
-    """One fact file's records and problems, and the state of the file they were read from."""
+    """One fact file's records and problems, and the file they were parsed from: its state on
+    disk and a hash of its bytes."""
 
     stamp: tuple[int, int, int]  # size, modification time, inode
+    digest: bytes
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
@@ -1053,8 +1056,37 @@ class _ParsedFile:
     partial: list[Any] = field(default_factory=list)
 
 
-# Parsed fact files by path, kept between loads by `serve`: an edit re-reads only its file.
-ParseMemo = dict[str, _ParsedFile]
+class ParseMemo:
+    """Parsed fact files, kept between loads by `serve`: an edit parses only its file again.
+
+    Files are known by one normalised path (the real, absolute one, as the file watcher reports
+    it), whatever --content looked like. A file whose size, time and inode are as they were is
+    not read again, unless it was reported changed (`doubt`): `cp -p`, `touch -r`, `tar -x` and
+    sync tools put the old size and time back on new bytes, so a reported file is read and
+    compared by a hash of its bytes.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, _ParsedFile] = {}
+        self._doubted: set[str] = set()
+
+    def doubt(self, paths: Iterable[Path]) -> None:
+        """Compare these files by their bytes at the next load, whatever their stamps say."""
+        self._doubted.update(os.path.realpath(path) for path in paths)
+
+    def _known(self, key: str, stamp: tuple[int, int, int] | None) -> _ParsedFile | None:
+        known = self._files.get(key)
+        if known is None or stamp is None or known.stamp != stamp or key in self._doubted:
+            return None
+        return known
+
+    def _same_bytes(self, key: str, digest: bytes) -> _ParsedFile | None:
+        known = self._files.get(key)
+        return known if known is not None and known.digest == digest else None
+
+    def _keep(self, key: str, parsed: _ParsedFile) -> None:
+        self._files[key] = parsed
+        self._doubted.discard(key)
 
 
 def _load_facts(
@@ -1089,29 +1121,38 @@ def _load_facts(
 def _parse_fact_file(
     path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
 ) -> _ParsedFile:
+    key = os.path.realpath(path)
     try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        status = path.stat()
+        stamp: tuple[int, int, int] | None = (status.st_size, status.st_mtime_ns, status.st_ino)
     except OSError:
-        stamp = (-1, -1, -1)
-    key = str(path)
-    if memo is not None and key in memo and memo[key].stamp == stamp and stamp[0] >= 0:
-        return memo[key]
+        stamp = None
+    known = memo._known(key, stamp) if memo is not None else None
+    if known is not None:
+        return known
     problems: list[Problem] = []
     warnings: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
     partial: list[Any] = []
-    text = _read(path, problems, required)
-    if text is None:
-        # Missing or unreadable, and reported as such (optional files carry no ids): no
-        # reference to this kind can be checked.
-        unusable.add(ANY_ID)
+    data = _read_data(path, problems, required)
+    digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
+    same = memo._same_bytes(key, digest) if memo is not None and data is not None else None
+    if same is not None:
+        parsed = replace(same, stamp=stamp or same.stamp)
     else:
-        records = parse_fact_list(model, text, str(path), problems, unusable, warnings, partial)
-    parsed = _ParsedFile(stamp, records, problems, unusable, warnings, partial)
-    if memo is not None:
-        memo[key] = parsed
+        text = _decode(data, path, problems) if data is not None else None
+        if text is None:
+            # Missing or unreadable, and reported as such (optional files carry no ids): no
+            # reference to this kind can be checked.
+            unusable.add(ANY_ID)
+        else:
+            records = parse_fact_list(model, text, str(path), problems, unusable, warnings, partial)
+        parsed = _ParsedFile(
+            stamp or (-1, -1, -1), digest, records, problems, unusable, warnings, partial
+        )
+    if memo is not None and data is not None and stamp is not None:
+        memo._keep(key, parsed)
     return parsed
 
 
@@ -1240,12 +1281,26 @@ def _missing_folder(folder: Path) -> Problem | None:
 
 def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
     """The text of a content file, or None after recording why it cannot be used."""
+    data = _read_data(path, problems, required)
+    return _decode(data, path, problems) if data is not None else None
+
+
+def _read_data(path: Path, problems: list[Problem], required: bool) -> bytes | None:
+    """The bytes of a content file, or None after recording why it cannot be used."""
     try:
-        return decode_text(read_bytes(path), str(path))
+        return read_bytes(path)
     except FileNotFoundError:
         if required:
             problems.append(_not_found(path))
         return None
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _decode(data: bytes, path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return decode_text(data, str(path))
     except ContentError as error:
         problems.extend(error.problems)
         return None
@@ -1302,11 +1357,31 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
                 f"the file is larger than the {limit // (1024 * 1024)} MB a content file may be",
                 None,
                 None,
-                "check that this is the right file: content files are normally a few "
-                "kilobytes; remove anything pasted in by mistake",
+                _oversized_hint(path),
             )
         )
     return data
+
+
+def _oversized_hint(path: Path) -> str:
+    """What to do with a content file over the limit: a fact file can become a folder."""
+    check = (
+        "content files are normally a few kilobytes, so also check that this is the right "
+        "file and that nothing was pasted in by mistake"
+    )
+    if path.suffix == ".yaml" and path.parent.name == "facts":
+        folder = f"facts/{path.stem}/"
+        return (
+            f"split it into several files in a folder {folder} (for example {folder}2024.yaml "
+            f"and {folder}2025.yaml), read in name order (docs/content-model.md); {check}"
+        )
+    if path.suffix == ".yaml" and path.parent.parent.name == "facts":
+        folder = f"facts/{path.parent.name}/"
+        return f"split it into more, smaller files in {folder}, read in name order; {check}"
+    return (
+        "check that this is the right file: content files are normally a few kilobytes; "
+        "remove anything pasted in by mistake"
+    )
 
 
 def _read_at_most(descriptor: int, size: int) -> bytes:

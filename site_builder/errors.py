@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,10 @@ class Problem:
         return (str(self.path), self.line or 0, self.column or 0, self.message)
 
 
+# OS errors that are the machine's state, not a bug: a full disk, a read-only or forbidden folder.
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 class SiteError(Exception):
     """Base class for errors the command line turns into a message and an exit status."""
 
@@ -119,3 +124,11 @@ class OutputError(SiteError):
 
 class DeployError(SiteError):
     """Publishing failed (no repository, unknown remote, rejected push); the remote is unchanged."""
+
+
+class Interrupted(SiteError):
+    """A signal (Ctrl-C, SIGTERM) stopped the command; the message says what was left done."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_status = 128 + signum  # the shell's convention for a process a signal ended
