@@ -246,12 +246,16 @@ def _fold_caseless(text: str) -> tuple[str, list[int]]:
 
 
 def _collapse(text: str, origins: list[int]) -> tuple[str, list[int]]:
-    """Runs of spaces as one (a removed soft hyphen can leave two), with their origins."""
+    """Runs of spaces as one (a removed soft hyphen can leave two), and none around a dash
+    ("peace - lasting" is "peace–lasting" set differently), with their origins."""
     out: list[str] = []
     mapped: list[int] = []
     for char, origin in zip(text, origins, strict=True):
-        if char == " " and (not out or out[-1] == " "):
+        if char == " " and (not out or out[-1] in " -"):
             continue
+        if char == "-" and out and out[-1] == " ":
+            out.pop()
+            mapped.pop()
         out.append(char)
         mapped.append(origin)
     while out and out[-1] == " ":

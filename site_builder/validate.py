@@ -223,7 +223,7 @@ def _uncited_facts(site: Site) -> Iterator[Problem]:
         for record in records:
             if record.evidence or record.verification in MAY_BE_UNCITED:
                 continue
-            if {"evidence", "verification"} & record.origin.failed:
+            if {"evidence", "verification", "draft"} & record.origin.failed:
                 continue  # what decides it failed its own checks, already reported
             line, column = record.origin.at("id")
             name = getattr(record, "id", None)
@@ -482,6 +482,15 @@ def check_links(
             continue
         if name not in targets[scheme]:
             line, column = markdown.position(match.start(1))
+            if scheme != "page" and name in site.draft_ids(scheme):
+                yield Problem(
+                    markdown.path,
+                    f"broken link '{target}': {scheme} '{name}' is a draft, not on the site",
+                    line,
+                    column,
+                    f"publish the {scheme} (remove its 'draft: true') or link to something else",
+                )
+                continue
             close = closest(name, sorted(targets[scheme]))
             hint = (
                 f"did you mean '{scheme}:{close}'?"
