@@ -3,7 +3,7 @@
     python3 tools/screenshots.py OUT_FOLDER [--content content] [--full-page]
 
 Writes OUT_FOLDER/<page>-<width>-<scheme>.png for the home, timeline, players, one player,
-sources and one summary page, at 375 px (phone) and 1280 px (desktop), light and dark.
+sources, updates and one summary page, at 375 px (phone) and 1280 px (desktop), light and dark.
 Needs Playwright (pip install playwright) and Debian's Chromium (/usr/bin/chromium).
 """
 
@@ -37,7 +37,7 @@ def page_kinds(site: Path) -> dict[str, str]:
     # The first player the players index lists (the story's lead, in content order).
     index = (site / "players" / "index.html").read_text(encoding="utf-8")
     players = re.findall(r'href="/players/([a-z0-9-]+)/"', index)
-    builtin = {"timeline", "players", "sources", "static"}
+    builtin = {"timeline", "players", "sources", "updates", "static", "media"}
     summaries = sorted(
         p.parent.name for p in site.glob("*/index.html") if p.parent.name not in builtin
     )
@@ -46,6 +46,8 @@ def page_kinds(site: Path) -> dict[str, str]:
         kinds["player"] = f"players/{players[0]}/"
     if summaries:
         kinds["summary"] = f"{summaries[0]}/"
+    if (site / "updates" / "index.html").is_file():
+        kinds["updates"] = "updates/"
     return kinds
 
 
