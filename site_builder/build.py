@@ -6,6 +6,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -229,7 +230,7 @@ def render_to(
         if jobs > 1 and len(chunks) > 1:
             _precompile(renderer)  # once here rather than once per process
             context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
+            with context.Pool(jobs, initializer=_as_a_worker) as pool:
                 for result in pool.imap(_render_chunk, chunks):  # in order: same errors
                     collect(result)
         else:
@@ -252,6 +253,13 @@ class _ChunkResult:
 
 # What the rendering processes work on: set before forking, so each process inherits it.
 _WORK: tuple[SiteRenderer, Staging] | None = None
+
+
+def _as_a_worker() -> None:
+    """A rendering process ends quietly when the pool is done with it: it must not inherit the
+    command's SIGTERM handler (which turns the signal into Ctrl-C, for the command's clean-up),
+    or the pool's closing SIGTERM prints a KeyboardInterrupt traceback from every worker."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render_chunk(indexes: range) -> _ChunkResult:
