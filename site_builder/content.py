@@ -101,7 +101,7 @@ class Loaded:
     # Entries marked `draft: true`, kept off the site.
     drafts: list[Draft] = field(default_factory=list)
     # What passed of events and players that failed their field checks (see build_record).
-    partial: list[Event | Player] = field(default_factory=list)
+    partial: list[Event | Player | Source] = field(default_factory=list)
     # Texts of the sources that name one (`text:`), by source id.
     source_texts: dict[str, SourceText] = field(default_factory=dict)
     # Ids of items that failed to load, by kind: references to them are not reported again.
@@ -750,8 +750,10 @@ def build_record(
         return model.model_validate({**data, "origin": origin})
     except ValidationError as error:
         problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
-        cited = "evidence" in model.model_fields
-        if partial is not None and cited and data.get("draft") is not True:
+        # Facts carry evidence to check; a source carries the text that evidence is checked
+        # against.
+        checked_across_files = "evidence" in model.model_fields or model is Source
+        if partial is not None and checked_across_files and data.get("draft") is not True:
             salvaged = _salvage(model, data, error, origin)
             if salvaged is not None:
                 partial.append(salvaged)
@@ -1182,7 +1184,9 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         loaded.updates = _load_facts(
             loaded, content_dir, UPDATES_FILE, Update, "update", required=False, memo=memo
         )
-        loaded.source_texts = load_source_texts(content_dir, loaded.sources, problems)
+        # A source with a malformed field still has its text read, for its quotes' sake.
+        salvaged = [record for record in loaded.partial if isinstance(record, Source)]
+        loaded.source_texts = load_source_texts(content_dir, [*loaded.sources, *salvaged], problems)
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)
@@ -1216,9 +1220,11 @@ def load_source_texts(
     texts: dict[str, SourceText] = {}
     root = content_dir.resolve()
     for source in sources:
-        if source.text is None:
+        # (A salvaged source may lack its id or its text: they are what failed.)
+        written: str | None = getattr(source, "text", None)
+        if written is None or getattr(source, "id", None) is None:
             continue
-        path = content_dir / source.text
+        path = content_dir / written
         try:
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError):

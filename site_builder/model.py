@@ -626,10 +626,10 @@ class Site:
     source_texts: Mapping[str, SourceText] = field(default_factory=dict)
     # Entries marked `draft: true`: not on the site, listed by `check`.
     drafts: tuple[Draft, ...] = ()
-    # Events and players whose fields failed their checks (already reported), with the fields
-    # that passed: their references, quotes and placeholders are checked in the same run, so
-    # one malformed field does not hide the record's other problems.
-    partial: tuple[Event | Player, ...] = ()
+    # Events, players and sources whose fields failed their checks (already reported), with the
+    # fields that passed: their references, quotes, texts and placeholders are checked in the
+    # same run, so one malformed field does not hide the record's other problems.
+    partial: tuple[Event | Player | Source, ...] = ()
 
     def is_place(self, player: Player) -> bool:
         """True when a player's kind is a place (it can be an event's location)."""

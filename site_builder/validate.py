@@ -246,7 +246,8 @@ _PLACEHOLDER = re.compile(r"\s*TODO\b")
 def _placeholders(site: Site) -> Iterator[Problem]:
     """Every `TODO` placeholder left in a field of a published entry, or in a summary."""
     events, players = _events_and_players(site)
-    for record in [*site.sources, *players, *events]:
+    sources = [*site.sources, *(r for r in site.partial if isinstance(r, Source))]
+    for record in [*sources, *players, *events]:
         for where, value in _text_fields(record):
             if _PLACEHOLDER.match(value):
                 line, column = record.origin.at(*where)

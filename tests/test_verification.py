@@ -460,3 +460,25 @@ def test_source_text_on_the_command_line_replaces_the_text_in_the_content(
     assert f"quote not found in the text of source 'report' ({other})" in result.stderr
     unknown = run_cli("check", "--content", str(content), "--source-text", f"nope={other}")
     assert unknown.returncode == 1 and "--source-text: unknown source 'nope'" in unknown.stderr
+
+
+def test_a_malformed_source_still_has_its_quotes_checked_against_its_text(
+    tmp_path: Path,
+) -> None:
+    problems = problems_of(
+        tmp_path,
+        {
+            "facts/sources.yaml": """
+        - id: report
+          title: "A report"
+          kind: report
+          published: 2025-02-30
+          text: sources/report.txt
+        """,
+            "sources/report.txt": "Nobody met anyone.\n",
+        },
+    )
+    assert [(Path(p.path).name, p.line) for p in problems] == [
+        ("events.yaml", 8),  # 'they met' is not in the text
+        ("sources.yaml", 4),  # the impossible date
+    ]
