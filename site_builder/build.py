@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -18,6 +20,12 @@ from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages,
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
+from site_builder.markup import (
+    ConversionError,
+    MarkdownConverter,
+    extension_problems,
+    extensions_of,
+)
 from site_builder.model import Site
 from site_builder.output import OutputTree, Staging, safe_relative
 from site_builder.render import (
@@ -30,7 +38,7 @@ from site_builder.render import (
     unique_problems,
 )
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import validate_site
+from site_builder.validate import MarkdownText, validate_site
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +77,7 @@ def load_site(
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
+    problems += extension_problems(loaded.config)
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -91,6 +100,7 @@ Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
 # Below this many pages, starting a second process costs more than it saves.
 PARALLEL_FROM_PAGES = 400
 _CHUNK = 64  # pages per task: small enough to balance the timeline's weight between processes
+_TEXT_CHUNK = 64  # Markdown texts per task
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -102,8 +112,10 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     started = time.perf_counter()
     site = load_site(options.content)
     renderer = SiteRenderer(site, options.templates, options.base_url)
+    jobs = _jobs(options.jobs, len(renderer.pages))
+    convert_markdown(renderer, jobs)
     with Staging(options.out, protected=(options.content, options.templates)) as staging:
-        links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
+        links = render_to(renderer, staging, jobs, progress)
         for path, text in renderer.extra_files().items():
             staging.write(path, text)
         for folder, overrides in static_folders(options):
@@ -129,40 +141,88 @@ def _jobs(requested: int | None, pages: int) -> int:
     return min(os.cpu_count() or 1, 8) if pages >= PARALLEL_FROM_PAGES else 1
 
 
+_Result = TypeVar("_Result")
+
+# The task of the worker processes: set before forking, so that each process inherits it, with
+# the loaded site and everything else it refers to.
+_TASK: Callable[[range], Any] | None = None
+
+
+def _run_task(indexes: range) -> Any:
+    assert _TASK is not None, "_in_workers sets the task before forking"
+    return _TASK(indexes)
+
+
+def _in_workers(
+    task: Callable[[range], _Result], total: int, size: int, jobs: int
+) -> Iterator[_Result]:
+    """`task` over chunks of `size` of range(total), results in order: in `jobs` forked
+    processes, or in this one when jobs is 1 or there is one chunk."""
+    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield task(chunk)
+        return
+    global _TASK
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_run_task, chunks)  # in order: same errors, same output
+    finally:
+        _TASK = None
+
+
+def convert_markdown(renderer: SiteRenderer, jobs: int = 1) -> None:
+    """Convert every distinct Markdown text of the site once, before any page is rendered.
+
+    With several jobs, forked processes convert the texts in chunks and send back the HTML,
+    which the page-rendering processes forked after this inherit. Raise ContentError locating
+    every text that Python-Markdown or an extension fails on.
+    """
+    converter = renderer.converter
+    pending = [
+        markdown for markdown in renderer.markdown_texts() if not converter.knows(markdown.text)
+    ]
+    distinct = list({markdown.text: markdown for markdown in reversed(pending)}.values())[::-1]
+    task = functools.partial(_convert_chunk, converter, distinct)
+    for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, jobs):
+        converter.remember(converted)
+    # Here: what is left (all of it with one job), and every text that failed, where it is.
+    problems = renderer.convert_markdown(pending)
+    if problems:
+        raise ContentError(problems)
+
+
+def _convert_chunk(
+    converter: MarkdownConverter, texts: list[MarkdownText], indexes: range
+) -> dict[str, str]:
+    chunk = [texts[index].text for index in indexes]
+    for text in chunk:
+        with contextlib.suppress(ConversionError):  # located by convert_markdown
+            converter.convert(text)
+    return converter.converted(chunk)
+
+
 def render_to(
     renderer: SiteRenderer, staging: Staging, jobs: int, progress: Progress | None = None
 ) -> dict[str, PageLinks]:
     """Render every page into the staging folder; return each page's links and ids.
 
     With several jobs, forked processes share the pages out in chunks; each has the loaded site
-    already (fork copies it), renders its pages, writes them and sends back only their links.
-    Raise ContentError listing every template problem.
+    and its converted Markdown already (fork copies them), renders its pages, writes them and
+    sends back only their links. Raise ContentError listing every template problem.
     """
     total = len(renderer.pages)
-    chunks = [range(start, min(start + _CHUNK, total)) for start in range(0, total, _CHUNK)]
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
-
-    def collect(result: _ChunkResult) -> None:
+    if jobs > 1 and total > _CHUNK:
+        _precompile(renderer)  # once here rather than once per process
+    task = functools.partial(_render_chunk, renderer, staging.folder)
+    for result in _in_workers(task, total, _CHUNK, jobs):
         links.update(result.links)
         problems.extend(result.problems)
         if progress is not None:
             progress(len(links) + len(problems), total)
-
-    global _WORK
-    _WORK = (renderer, staging.folder)
-    try:
-        if jobs > 1 and len(chunks) > 1:
-            _precompile(renderer)  # once here rather than once per process
-            context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
-                for result in pool.imap(_render_chunk, chunks):  # in order: same errors
-                    collect(result)
-        else:
-            for chunk in chunks:
-                collect(_render_chunk(chunk))
-    finally:
-        _WORK = None
     if problems:
         raise ContentError(unique_problems(problems))
     by_file = {output_file(path): page for path, page in links.items()}
@@ -176,13 +236,7 @@ class _ChunkResult:
     problems: list[Problem]
 
 
-# What the rendering processes work on: set before forking, so each process inherits it.
-_WORK: tuple[SiteRenderer, Path] | None = None
-
-
-def _render_chunk(indexes: range) -> _ChunkResult:
-    assert _WORK is not None, "render_to sets the work before rendering"
-    renderer, folder = _WORK
+def _render_chunk(renderer: SiteRenderer, folder: Path, indexes: range) -> _ChunkResult:
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
     for index in indexes:
@@ -300,6 +354,8 @@ class SiteBuilder:
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
         self._memo: ParseMemo = {}
         self._written: dict[str, bytes] = {}  # the output as the last build left it
+        # Converted Markdown: an edit converts only the texts it changed.
+        self._converter: MarkdownConverter | None = None
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -348,12 +404,16 @@ class SiteBuilder:
             rendered += 1
             return None
 
+        extensions = extensions_of(site.config)
+        if self._converter is None or self._converter.extensions != extensions:
+            self._converter = MarkdownConverter(extensions)
         pages = render_site(
             site,
             self.options.templates,
             self.options.base_url,
             environment=self._environment,
             reuse=reuse,
+            converter=self._converter,
         )
         tree = render_tree(site, self.options, pages)
         incremental = changes is not None and bool(self._written) and self.options.out.is_dir()

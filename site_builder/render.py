@@ -12,7 +12,7 @@ import functools
 import logging
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +24,7 @@ from site_builder.chart import ChartEvent, TimelineChart, timeline_chart
 from site_builder.dates import FuzzyDate, month_key, month_label, month_machine, range_parts
 from site_builder.errors import ContentError, Problem
 from site_builder.feeds import FEED, feed_files, page_meta
-from site_builder.markup import MarkdownRenderer
+from site_builder.markup import ConversionError, MarkdownConverter, MarkdownRenderer, extensions_of
 from site_builder.model import Event, Evidence, Player, Site, Source, Summary
 from site_builder.urls import (
     BUILTIN_PATHS,
@@ -40,6 +40,7 @@ from site_builder.urls import (
     summary_path,
     timeline_part_path,
 )
+from site_builder.validate import MarkdownText, markdown_texts
 
 log = logging.getLogger(__name__)
 
@@ -223,13 +224,28 @@ def date_view(date: FuzzyDate) -> DateView:
     )
 
 
+def event_scope(event_id: str) -> str:
+    """The prefix of the ids inside an event's body: the timeline and player pages show many
+    bodies, whose footnotes would otherwise all be #fn:1. Slugs never hold "--"."""
+    return f"{event_id}--"
+
+
+def bio_scope(player_id: str) -> str:
+    """The prefix of the ids inside a player's bio (shown on their page beside event bodies)."""
+    return f"{player_id}--bio--"
+
+
 class ViewBuilder:
     """Turns the model into views, with URLs from one UrlBuilder and Markdown from one renderer."""
 
-    def __init__(self, site: Site, urls: UrlBuilder) -> None:
+    def __init__(
+        self, site: Site, urls: UrlBuilder, converter: MarkdownConverter | None = None
+    ) -> None:
         self.site = site
         self.urls = urls
-        self.markdown = MarkdownRenderer(self.resolve_link)
+        if converter is None or converter.extensions != extensions_of(site.config):
+            converter = MarkdownConverter(extensions_of(site.config))
+        self.markdown = MarkdownRenderer(self.resolve_link, converter)
         self._sources = site.sources_by_id
         self._players = site.players_by_id
         self._side_labels = {side.id: side.label for side in site.config.sides}
@@ -301,7 +317,7 @@ class ViewBuilder:
             status_label=STATUS_LABELS[event.status],
             key=event.key,
             players=tuple(self.player_link(pid) for pid in event.players),
-            body_html=self.markdown.render(event.body) if event.body else "",
+            body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
         )
 
@@ -321,7 +337,7 @@ class ViewBuilder:
             side=self._side_labels.get(player.side) if player.side else None,
             affiliation=player.affiliation,
             summary=player.summary,
-            bio_html=self.markdown.render(player.bio) if player.bio else "",
+            bio_html=self.markdown.render(player.bio, bio_scope(player.id)) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
         )
 
@@ -634,10 +650,13 @@ class SiteRenderer:
         user_templates: Path | None = None,
         base_url: str | None = None,
         environment: jinja2.Environment | None = None,
+        converter: MarkdownConverter | None = None,
     ) -> None:
         self.site = site
         self.urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
-        self.views = ViewBuilder(site, self.urls)
+        self.views = ViewBuilder(site, self.urls, converter)
+        # Kept by the caller between builds (serve), filled by worker processes (build_site).
+        self.converter = self.views.markdown.converter
         if environment is None:
             environment = make_environment(template_dirs(user_templates))
         self.environment = environment
@@ -656,6 +675,26 @@ class SiteRenderer:
             (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
             for entry in config.nav
         ]
+
+    def markdown_texts(self) -> list[MarkdownText]:
+        """Every piece of the site's Markdown, with where it is written."""
+        return list(markdown_texts(self.site))
+
+    def convert_markdown(self, texts: Iterable[MarkdownText] | None = None) -> list[Problem]:
+        """Convert the site's Markdown (or `texts`) not converted yet, each distinct text once.
+
+        Rendering then only looks the HTML up. Returns a problem for each text that Python-
+        Markdown or an extension fails on, located where the text is written.
+        """
+        problems = []
+        for markdown in self.markdown_texts() if texts is None else texts:
+            if self.converter.knows(markdown.text):
+                continue
+            try:
+                self.converter.convert(markdown.text)
+            except ConversionError as error:
+                problems.append(_conversion_problem(markdown, error))
+        return problems
 
     def render(self, spec: PageSpec) -> str:
         """One page's HTML; raise ContentError locating a template problem."""
@@ -704,15 +743,20 @@ def render_site(
     *,
     environment: jinja2.Environment | None = None,
     reuse: Callable[[PageSpec], str | None] | None = None,
+    converter: MarkdownConverter | None = None,
 ) -> dict[str, str]:
-    """Render every page to HTML in memory; raise ContentError listing every template problem.
+    """Render every page to HTML in memory; raise ContentError listing every Markdown and
+    template problem.
 
-    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls and
-    `reuse` returns a page's previous HTML when nothing it shows has changed (None: render it).
+    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls,
+    `converter` the converted Markdown, and `reuse` returns a page's previous HTML when nothing
+    it shows has changed (None: render it).
     """
-    renderer = SiteRenderer(site, user_templates, base_url, environment)
+    renderer = SiteRenderer(site, user_templates, base_url, environment, converter)
+    problems = renderer.convert_markdown()
+    if problems:
+        raise ContentError(problems)
     pages: dict[str, str] = {}
-    problems: list[Problem] = []
     for spec in renderer.pages:
         reused = reuse(spec) if reuse is not None else None
         if reused is not None:
@@ -726,6 +770,19 @@ def render_site(
         raise ContentError(unique_problems(problems))
     pages.update(renderer.extra_files())
     return pages
+
+
+def _conversion_problem(markdown: MarkdownText, error: ConversionError) -> Problem:
+    if isinstance(error.error, RecursionError):
+        hint = "nest blockquotes and lists less deeply"
+    elif error.extension is not None:
+        hint = (
+            f"change this text, or remove '{error.extension}' from markdown_extensions in "
+            "site.yaml (a bug in the extension is worth reporting to its authors)"
+        )
+    else:
+        hint = "change this text (a bug in Python-Markdown is worth reporting to its authors)"
+    return Problem(markdown.path, error.message(), markdown.line, markdown.column, hint)
 
 
 def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Environment) -> Problem:
