@@ -294,7 +294,9 @@ def _option_fault(
             if known
             else f"'{name}' takes no options: write it as '- {name}'"
         )
-        return SetupFailure(index, f"Markdown extension '{name}' has no option '{option}'", hint)
+        return SetupFailure(
+            index, f"Markdown extension '{name}' has no option '{option}'", hint, option
+        )
     default = known[option][0]
     expected = None
     # Python-Markdown reads a yes/no option with bool(), so a list or a number would silently
@@ -678,7 +680,13 @@ def _convert(engine: _Engine, text: str) -> str:
     try:
         html = md.convert(text)
     except Exception as error:  # extensions can raise anything on some text
-        raise ConversionError(_culprit(engine, error), error) from error
+        # reset() does not undo everything a failure leaves half done (the block parser's
+        # state, an extension's own): the next text gets a new engine.
+        for key in [key for key, known in _ENGINES.items() if known is engine]:
+            del _ENGINES[key]
+        # Recursion fails wherever the stack runs out, not in the code to blame.
+        culprit = None if isinstance(error, RecursionError) else _culprit(engine, error)
+        raise ConversionError(culprit, error) from error
     return sanitise(html).rstrip("\n")
 
 
