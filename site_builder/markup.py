@@ -504,8 +504,12 @@ def _required(items: list[tuple[Any, Any]]) -> Iterator[tuple[str, ...]]:
         elif op is _sre.ATOMIC_GROUP:
             yield from _required(list(argument))
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            if argument[0] >= 1:
-                yield from _required(list(argument[2]))
+            least, _, repeated = argument
+            repeated = list(repeated)
+            if least >= 2 and len(repeated) == 1 and repeated[0][0] is _sre.LITERAL:
+                yield (chr(repeated[0][1]) * min(least, 8),)  # `\.{3}` needs "..."
+            elif least >= 1:
+                yield from _required(repeated)
         elif op is _sre.BRANCH:
             choices: list[str] = []
             for branch in argument[1]:
@@ -519,6 +523,17 @@ def _required(items: list[tuple[Any, Any]]) -> Iterator[tuple[str, ...]]:
         # Anything else (anchors, lookarounds, any character, categories) requires nothing.
     if run:
         yield (run,)
+
+
+_PLACEHOLDER = markdown_util.INLINE_PLACEHOLDER_PREFIX
+# Characters by how often prose has them, most often first; any other is rarer still.
+_COMMON = " etaoinsrhldcumfpgwybvkxjqz\nETAOINSRHLDCUMFPGWYBVKXJQZ0123456789.,-'\"()"
+
+
+def _commonness(character: str) -> int:
+    """Where a character stands in _COMMON, lowest for the rarest: the one to look for."""
+    index = _COMMON.find(character)
+    return -1 if index < 0 else len(_COMMON) - index
 
 
 class _SkippingInlineProcessor(InlineProcessor):
@@ -543,6 +558,8 @@ class _SkippingInlineProcessor(InlineProcessor):
         if getattr(self, "_state", None) != (patterns, state):
             self._state = (patterns, state)
             self._prepare(patterns)
+        if self._nothing_to_do(tree):
+            return tree
         handle = self._InlineProcessor__handleInline
         place = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
         self.stashed_nodes: dict[str, etree.Element | str] = {}
@@ -563,23 +580,27 @@ class _SkippingInlineProcessor(InlineProcessor):
                 if child.text and not isinstance(child.text, markdown_util.AtomicString):
                     self.ancestors.append(child.tag.lower())
                     text = child.text
-                    child.text = None
-                    found = place(handle(text), child)
-                    for item in found:
-                        self.parent_map[item[0]] = child
-                    stack.extend(found)
-                    queue.append((child, found))
+                    handled = handle(text)
+                    # Text no pattern changed and with no placeholder would be put back as it is.
+                    if handled is not text or _PLACEHOLDER in handled:
+                        child.text = None
+                        found = place(handled, child)
+                        for item in found:
+                            self.parent_map[item[0]] = child
+                        stack.extend(found)
+                        queue.append((child, found))
                     self.ancestors.pop()
                 if child.tail:
                     tail = handle(child.tail)
-                    holder = etree.Element("d")
-                    child.tail = None
-                    result = place(tail, holder, False)
-                    if holder.tail:
-                        child.tail = holder.tail
-                    for item in reversed(result):
-                        self.parent_map[item[0]] = current
-                        current.insert(index + 1, item[0])
+                    if tail is not child.tail or _PLACEHOLDER in tail:
+                        holder = etree.Element("d")
+                        child.tail = None
+                        result = place(tail, holder, False)
+                        if holder.tail:
+                            child.tail = holder.tail
+                        for item in reversed(result):
+                            self.parent_map[item[0]] = current
+                            current.insert(index + 1, item[0])
                 if len(child):
                     self.parent_map[child] = current
                     stack.append((child, self.ancestors[:]))
@@ -591,30 +612,63 @@ class _SkippingInlineProcessor(InlineProcessor):
 
     def _prepare(self, patterns: tuple[Any, ...]) -> None:
         self._patterns = patterns
+        # Per pattern, one character of each needle of its most selective needle group (the
+        # rarest in prose; None: always try it): a text without any of them cannot hold a
+        # match. Needles longer than one character are then looked for in the text itself.
         self._keys: list[frozenset[str] | None] = []
-        for pattern in patterns:
+        self._longer: dict[int, tuple[str, ...]] = {}
+        for index, pattern in enumerate(patterns):
             groups = needles(pattern.compiled_re) if isinstance(pattern, InlinePattern) else None
-            # The first characters of the most selective group: cheap to look for, and a
-            # text without any of them cannot hold a match.
-            best = min(groups, key=lambda group: len(group)) if groups else None
-            self._keys.append(frozenset(needle[0] for needle in best) if best else None)
+            if not groups:
+                self._keys.append(None)
+                continue
+            best = min(groups, key=lambda group: (len(group), -min(map(len, group))))
+            self._keys.append(frozenset(min(needle, key=_commonness) for needle in best))
+            if any(len(needle) > 1 for needle in best):
+                self._longer[index] = best
         characters = sorted(set().union(*(key for key in self._keys if key)))
         self._scan = (
             re.compile("[" + "".join(map(re.escape, characters)) + "]") if characters else None
         )
-        self._memo: dict[frozenset[str], tuple[int, ...]] = {}
+        self._always = any(key is None for key in self._keys)
+        self._memo: dict[frozenset[str], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def _candidates(self, data: str) -> tuple[int, ...]:
         """Indexes of the patterns that could match in `data`, in order."""
         present = frozenset(self._scan.findall(data)) if self._scan is not None else frozenset()
-        candidates = self._memo.get(present)
-        if candidates is None:
-            candidates = self._memo[present] = tuple(
+        memo = self._memo.get(present)
+        if memo is None:
+            candidates = tuple(
                 index
                 for index, key in enumerate(self._keys)
                 if key is None or not key.isdisjoint(present)
             )
+            memo = self._memo[present] = (
+                candidates,
+                tuple(index for index in candidates if index in self._longer),
+            )
+        candidates, to_check = memo
+        if to_check:
+            absent = {
+                index
+                for index in to_check
+                if not any(needle in data for needle in self._longer[index])
+            }
+            if absent:
+                candidates = tuple(index for index in candidates if index not in absent)
         return candidates
+
+    def _nothing_to_do(self, tree: etree.Element) -> bool:
+        """True when no pattern can match in any text of the tree (smarty's pass over a text
+        without quotes, dashes or ellipses): the pass would give the tree back unchanged."""
+        if self._always:
+            return False
+        for element in tree.iter():
+            for text in (element.text, element.tail):
+                atomic = isinstance(text, markdown_util.AtomicString)
+                if text and not atomic and self._candidates(text):
+                    return False
+        return True
 
     # Replaces the stock loop (a private method, hence the name) with one over the candidates.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:

@@ -551,7 +551,8 @@ def test_skipping_impossible_patterns_on_any_text(text: str) -> None:
         (r"  \n", (("  \n",),)),
         (r"<([^<> !]+@[^@<> ]+)>", (("<",), ("@",), (">",))),
         (r"\*|_", (("*", "_"),)),
-        (r"(?<!\.)\.{3}(?!\.)", ((".",),)),
+        (r"(?<!\.)\.{3}(?!\.)", (("...",),)),
+        (r"(?:ab){2}", (("ab",),)),
         (r"'(\s|s\b)", (("'",),)),
         (r"a?b*", None),  # nothing is required
         (r"(?i)abc", None),  # any case: not a literal
