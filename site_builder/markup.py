@@ -552,12 +552,10 @@ class _SkippingInlineProcessor(InlineProcessor):
         the front and it finds each element's place with list(parent).index(child), both
         quadratic in the number of siblings (a pasted 10,000-row table took seconds).
         """
-        patterns = tuple(self.inlinePatterns)
-        # Prepared again when a pattern is registered or its expression changes.
-        state = tuple(getattr(pattern, "compiled_re", None) for pattern in patterns)
-        if getattr(self, "_state", None) != (patterns, state):
-            self._state = (patterns, state)
-            self._prepare(patterns)
+        # Extensions register their patterns while the Markdown instance is built, so the list
+        # is read on the first run (and again should its length change).
+        if len(getattr(self, "_patterns", ())) != len(self.inlinePatterns):
+            self._prepare(tuple(self.inlinePatterns))
         if self._nothing_to_do(tree):
             return tree
         handle = self._InlineProcessor__handleInline
