@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 
@@ -95,10 +95,16 @@ def load_site(
     return site
 
 
-Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
+class Progress(Protocol):
+    """Told how far a stage is: `done` of `total`, and what ("rendered", "pages")."""
 
-# Below this many pages, starting a second process costs more than it saves.
+    def __call__(self, done: int, total: int, verb: str = ..., noun: str = ...) -> None: ...
+
+
+# Below this many pages (or Markdown texts to convert), starting a second process costs more
+# than it saves.
 PARALLEL_FROM_PAGES = 400
+PARALLEL_FROM_TEXTS = 400
 _CHUNK = 64  # pages per task: small enough to balance the timeline's weight between processes
 _TEXT_CHUNK = 64  # Markdown texts per task
 
@@ -112,9 +118,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     started = time.perf_counter()
     site = load_site(options.content)
     renderer = SiteRenderer(site, options.templates, options.base_url)
-    jobs = _jobs(options.jobs, len(renderer.pages))
-    convert_markdown(renderer, jobs)
+    convert_markdown(renderer, options.jobs, progress)
     with Staging(options.out, protected=(options.content, options.templates)) as staging:
+        jobs = _jobs(options.jobs, len(renderer.pages), PARALLEL_FROM_PAGES)
         links = render_to(renderer, staging, jobs, progress)
         for path, text in renderer.extra_files().items():
             staging.write(path, text)
@@ -135,10 +141,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     )
 
 
-def _jobs(requested: int | None, pages: int) -> int:
+def _jobs(requested: int | None, work: int, threshold: int) -> int:
+    """Processes for `work` pages or texts: as asked, else one per core from `threshold` on."""
     if requested is not None:
         return max(1, requested)
-    return min(os.cpu_count() or 1, 8) if pages >= PARALLEL_FROM_PAGES else 1
+    return min(os.cpu_count() or 1, 8) if work >= threshold else 1
 
 
 _Result = TypeVar("_Result")
@@ -172,12 +179,14 @@ def _in_workers(
         _TASK = None
 
 
-def convert_markdown(renderer: SiteRenderer, jobs: int = 1) -> None:
+def convert_markdown(
+    renderer: SiteRenderer, jobs: int | None = None, progress: Progress | None = None
+) -> None:
     """Convert every distinct Markdown text of the site once, before any page is rendered.
 
-    With several jobs, forked processes convert the texts in chunks and send back the HTML,
-    which the page-rendering processes forked after this inherit. Raise ContentError locating
-    every text that Python-Markdown or an extension fails on.
+    On a large site (or with `jobs`), forked processes convert the texts in chunks and send back
+    the HTML, which the page-rendering processes forked after this inherit. Raise ContentError
+    locating every text that Python-Markdown or an extension fails on.
     """
     converter = renderer.converter
     pending = [
@@ -185,8 +194,13 @@ def convert_markdown(renderer: SiteRenderer, jobs: int = 1) -> None:
     ]
     distinct = list({markdown.text: markdown for markdown in reversed(pending)}.values())[::-1]
     task = functools.partial(_convert_chunk, converter, distinct)
-    for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, jobs):
+    processes = _jobs(jobs, len(distinct), PARALLEL_FROM_TEXTS)
+    done = 0
+    for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, processes):
         converter.remember(converted)
+        done += _TEXT_CHUNK
+        if progress is not None:
+            progress(min(done, len(distinct)), len(distinct), "converted", "Markdown texts")
     # Here: what is left (all of it with one job), and every text that failed, where it is.
     problems = renderer.convert_markdown(pending)
     if problems:

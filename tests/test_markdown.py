@@ -563,3 +563,28 @@ def test_needles_are_what_every_match_contains(
     pattern: str, expected: tuple[tuple[str, ...], ...] | None
 ) -> None:
     assert needles(re.compile(pattern)) == expected
+
+
+def test_a_large_build_shows_the_conversion_going_on(tmp_path: Path) -> None:
+    events = "".join(
+        f"- id: {'first-meeting' if n == 0 else f'event-{n}'}\n"
+        f"  date: 2025-07-{n % 28 + 1:02d}\n  title: Event {n}\n"
+        f"  players: [alice]\n  body: Event *{n}* happened.\n"
+        "  evidence:\n    - source: report\n      quote: they met\n"
+        for n in range(200)
+    )
+    content = write_site(tmp_path, {"facts/events.yaml": events})
+    seen: list[tuple[int, int, str, str]] = []
+
+    def progress(done: int, total: int, verb: str = "rendered", noun: str = "pages") -> None:
+        seen.append((done, total, verb, noun))
+
+    build_site(BuildOptions(content=content, out=tmp_path / "out", jobs=2), progress)
+    # 200 bodies and the overview, in chunks, before the pages.
+    assert [entry for entry in seen if entry[3] == "Markdown texts"] == [
+        (64, 201, "converted", "Markdown texts"),
+        (128, 201, "converted", "Markdown texts"),
+        (192, 201, "converted", "Markdown texts"),
+        (201, 201, "converted", "Markdown texts"),
+    ]
+    assert seen[4:] and all(entry[2:] == ("rendered", "pages") for entry in seen[4:])
