@@ -31,6 +31,7 @@ from site_builder.output import OutputTree, Staging, safe_relative
 from site_builder.render import (
     PageSpec,
     SiteRenderer,
+    convert_texts,
     make_environment,
     render_site,
     template_dirs,
@@ -38,7 +39,7 @@ from site_builder.render import (
     unique_problems,
 )
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import MarkdownText, validate_site
+from site_builder.validate import MarkdownText, markdown_texts, validate_site
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     started = time.perf_counter()
     site = load_site(options.content)
     renderer = SiteRenderer(site, options.templates, options.base_url)
-    convert_markdown(renderer, options.jobs, progress)
+    convert_markdown(site, renderer.converter, options.jobs, progress)
     with Staging(options.out, protected=(options.content, options.templates)) as staging:
         jobs = _jobs(options.jobs, len(renderer.pages), PARALLEL_FROM_PAGES)
         links = render_to(renderer, staging, jobs, progress)
@@ -180,7 +181,10 @@ def _in_workers(
 
 
 def convert_markdown(
-    renderer: SiteRenderer, jobs: int | None = None, progress: Progress | None = None
+    site: Site,
+    converter: MarkdownConverter,
+    jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Convert every distinct Markdown text of the site once, before any page is rendered.
 
@@ -188,10 +192,7 @@ def convert_markdown(
     the HTML, which the page-rendering processes forked after this inherit. Raise ContentError
     locating every text that Python-Markdown or an extension fails on.
     """
-    converter = renderer.converter
-    pending = [
-        markdown for markdown in renderer.markdown_texts() if not converter.knows(markdown.text)
-    ]
+    pending = [markdown for markdown in markdown_texts(site) if not converter.knows(markdown.text)]
     distinct = list({markdown.text: markdown for markdown in reversed(pending)}.values())[::-1]
     task = functools.partial(_convert_chunk, converter, distinct)
     processes = _jobs(jobs, len(distinct), PARALLEL_FROM_TEXTS)
@@ -202,7 +203,7 @@ def convert_markdown(
         if progress is not None:
             progress(min(done, len(distinct)), len(distinct), "converted", "Markdown texts")
     # Here: what is left (all of it with one job), and every text that failed, where it is.
-    problems = renderer.convert_markdown(pending)
+    problems = convert_texts(converter, pending)
     if problems:
         raise ContentError(problems)
 
@@ -275,11 +276,14 @@ def _precompile(renderer: SiteRenderer) -> None:
 
 
 def render_tree(
-    site: Site, options: BuildOptions, pages: Mapping[str, str] | None = None
+    site: Site,
+    options: BuildOptions,
+    pages: Mapping[str, str] | None = None,
+    converter: MarkdownConverter | None = None,
 ) -> OutputTree:
     """Render every page in memory (unless `pages` are already rendered), with static assets."""
     if pages is None:
-        pages = render_site(site, options.templates, options.base_url)
+        pages = render_site(site, options.templates, options.base_url, converter=converter)
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
@@ -329,7 +333,9 @@ def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
 def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
     """Run every validation, including template rendering in memory; write nothing."""
     site = load_site(options.content, source_texts)
-    broken = link_problems(site, render_tree(site, options), options)
+    converter = MarkdownConverter(extensions_of(site.config))
+    convert_markdown(site, converter, options.jobs)  # on every core for a large site
+    broken = link_problems(site, render_tree(site, options, converter=converter), options)
     if broken:
         raise ContentError(broken)
     return site

@@ -676,26 +676,6 @@ class SiteRenderer:
             for entry in config.nav
         ]
 
-    def markdown_texts(self) -> list[MarkdownText]:
-        """Every piece of the site's Markdown, with where it is written."""
-        return list(markdown_texts(self.site))
-
-    def convert_markdown(self, texts: Iterable[MarkdownText] | None = None) -> list[Problem]:
-        """Convert the site's Markdown (or `texts`) not converted yet, each distinct text once.
-
-        Rendering then only looks the HTML up. Returns a problem for each text that Python-
-        Markdown or an extension fails on, located where the text is written.
-        """
-        problems = []
-        for markdown in self.markdown_texts() if texts is None else texts:
-            if self.converter.knows(markdown.text):
-                continue
-            try:
-                self.converter.convert(markdown.text)
-            except ConversionError as error:
-                problems.append(_conversion_problem(markdown, error))
-        return problems
-
     def render(self, spec: PageSpec) -> str:
         """One page's HTML; raise ContentError locating a template problem."""
         try:
@@ -753,7 +733,7 @@ def render_site(
     it shows has changed (None: render it).
     """
     renderer = SiteRenderer(site, user_templates, base_url, environment, converter)
-    problems = renderer.convert_markdown()
+    problems = convert_texts(renderer.converter, markdown_texts(site))
     if problems:
         raise ContentError(problems)
     pages: dict[str, str] = {}
@@ -770,6 +750,24 @@ def render_site(
         raise ContentError(unique_problems(problems))
     pages.update(renderer.extra_files())
     return pages
+
+
+def convert_texts(converter: MarkdownConverter, texts: Iterable[MarkdownText]) -> list[Problem]:
+    """Convert the texts not converted yet, each distinct text once, before pages are rendered
+    (rendering then only looks the HTML up).
+
+    Returns a problem for each text that Python-Markdown or an extension fails on, located
+    where the text is written.
+    """
+    problems = []
+    for markdown in texts:
+        if converter.knows(markdown.text):
+            continue
+        try:
+            converter.convert(markdown.text)
+        except ConversionError as error:
+            problems.append(_conversion_problem(markdown, error))
+    return problems
 
 
 def _conversion_problem(markdown: MarkdownText, error: ConversionError) -> Problem:
