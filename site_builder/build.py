@@ -198,10 +198,13 @@ def convert_markdown(
     processes = _jobs(jobs, len(distinct), PARALLEL_FROM_TEXTS)
     done = 0
     for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, processes):
-        converter.remember(converted)
-        done += _TEXT_CHUNK
+        texts = [markdown.text for markdown in distinct[done : done + len(converted)]]
+        converter.remember(
+            {text: html for text, html in zip(texts, converted, strict=True) if html is not None}
+        )
+        done += len(converted)
         if progress is not None:
-            progress(min(done, len(distinct)), len(distinct), "converted", "Markdown texts")
+            progress(done, len(distinct), "converted", "Markdown texts")
     # Here: what is left (all of it with one job), and every text that failed, where it is.
     problems = convert_texts(converter, pending)
     if problems:
@@ -210,12 +213,16 @@ def convert_markdown(
 
 def _convert_chunk(
     converter: MarkdownConverter, texts: list[MarkdownText], indexes: range
-) -> dict[str, str]:
-    chunk = [texts[index].text for index in indexes]
-    for text in chunk:
-        with contextlib.suppress(ConversionError):  # located by convert_markdown
-            converter.convert(text)
-    return converter.converted(chunk)
+) -> list[str | None]:
+    """The HTML of each text of the chunk, in order (None for one that failed: it is converted
+    again, and located, by convert_markdown). Only the HTML goes back: the texts are known."""
+    converted: list[str | None] = []
+    for index in indexes:
+        try:
+            converted.append(converter.convert(texts[index].text))
+        except ConversionError:
+            converted.append(None)
+    return converted
 
 
 def render_to(

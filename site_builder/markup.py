@@ -777,10 +777,6 @@ class MarkdownConverter:
         """True when the text is converted already."""
         return text in self._html
 
-    def converted(self, texts: Sequence[str]) -> dict[str, str]:
-        """The HTML of those of `texts` that are converted."""
-        return {text: self._html[text] for text in texts if text in self._html}
-
     def remember(self, converted: Mapping[str, str]) -> None:
         """Keep HTML converted elsewhere (by a worker process with the same extensions)."""
         self._html.update(converted)
