@@ -243,7 +243,7 @@ def _load(index: int, entry: MarkdownExtension) -> tuple[Extension | None, list[
             SetupFailure(
                 index,
                 f"'{name}' is a module of Python's standard library, not a Markdown extension",
-                _name_hint(name),
+                _name_hint(name, look_beside=False),  # nor is any module beside it imported
             )
         ]
     scratch = markdown.Markdown()
@@ -356,9 +356,9 @@ def _installed_names() -> list[str]:
     return sorted({point.name for point in markdown_util.get_installed_extensions()})
 
 
-def _name_hint(name: str) -> str:
+def _name_hint(name: str, look_beside: bool = True) -> str:
     module = name.split(":", 1)[0]
-    siblings = _sibling_modules(module)
+    siblings = _sibling_modules(module) if look_beside else []
     # A dotted path is compared on its last part: the package's name is the same for all.
     last = {sibling.rpartition(".")[2]: sibling for sibling in siblings}
     close = difflib.get_close_matches(name, _installed_names(), n=1) or [

@@ -309,10 +309,12 @@ def test_a_standard_library_module_is_refused_without_importing_it(tmp_path: Pat
     # `antigravity` opens a web browser when imported: it must never be.
     assert "antigravity" not in sys.modules
     problems = problems_of(
-        tmp_path, {"site.yaml": config_with("markdown_extensions: [antigravity]\n")}
+        tmp_path,
+        {"site.yaml": config_with("markdown_extensions: [antigravity, antigravity.geohash]\n")},
     )
     assert [p.message for p in problems] == [
-        "'antigravity' is a module of Python's standard library, not a Markdown extension"
+        "'antigravity' is a module of Python's standard library, not a Markdown extension",
+        "'antigravity.geohash' is a module of Python's standard library, not a Markdown extension",
     ]
     assert "antigravity" not in sys.modules
 
