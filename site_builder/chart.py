@@ -9,10 +9,20 @@ week, part of a month, month or year a hatched bar over every day it could mean.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from site_builder.dates import MONTH_NAMES, FuzzyDate, Precision
+
+# Names a month on the axis: (first day of the month, whether to add the year) -> "Jul 2025".
+MonthLabel = Callable[[dt.date, bool], str]
+
+
+def english_month(day: dt.date, with_year: bool) -> str:
+    """An axis label in English, for callers that have no language at hand."""
+    name = MONTH_NAMES[day.month - 1][:3]
+    return f"{name} {day.year}" if with_year else name
+
 
 WIDTH = 400  # user units; the SVG scales to the column's width
 FONT_SIZE = 13
@@ -89,7 +99,10 @@ class ChartEvent:
 
 
 def timeline_chart(
-    events: Sequence[ChartEvent], as_of: dt.date, as_of_text: str
+    events: Sequence[ChartEvent],
+    as_of: dt.date,
+    as_of_text: str,
+    month_label: MonthLabel = english_month,
 ) -> TimelineChart | None:
     """Lay out events (already in date order) on a month axis; None for none or too many."""
     if not events or len(events) > MAX_EVENTS:
@@ -108,9 +121,7 @@ def timeline_chart(
     month = axis_start
     while month < axis_end:
         following = _next_month(month)
-        label = MONTH_NAMES[month.month - 1][:3]
-        if month.month == 1 or month == axis_start:
-            label += f" {month.year}"
+        label = month_label(month, month.month == 1 or month == axis_start)
         ticks.append(ChartTick(x_of(month), label, _round((x_of(month) + x_of(following)) / 2, 1)))
         month = following
     as_of_x = _round((x_of(as_of) + x_of(as_of + dt.timedelta(days=1))) / 2, 1)
@@ -162,7 +173,7 @@ def timeline_chart(
 
 def _round(value: float, digits: int = 1) -> float:
     """Round for compact SVG: whole numbers print without a decimal point."""
-    rounded = round(value, digits)
+    rounded = round(float(value), digits)
     return int(rounded) if rounded.is_integer() else rounded
 
 

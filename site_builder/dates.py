@@ -1,7 +1,8 @@
 """Dates that carry their precision: a day, an ISO week, part of a month, a month, a year, a range.
 
-A date never claims more than the data knows: "early June 2025" is stored and shown as such, and
-its `<time datetime>` value is `2025-06`, the nearest valid HTML date of that precision.
+A date never claims more than the data knows: "early June 2025" is stored as such, and its
+`<time datetime>` value is `2025-06`, the nearest valid HTML date of that precision. How a date
+reads, in the site's language, is i18n.py's (DateFormatter); this module owns what it is.
 """
 
 from __future__ import annotations
@@ -104,19 +105,6 @@ class PointDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
 
-    def text(self) -> str:
-        """The date for readers, at its own precision ("early June 2025")."""
-        if self.precision is Precision.DAY:
-            return f"{self.day} {MONTH_NAMES[(self.month or 1) - 1]} {self.year}"
-        if self.precision is Precision.WEEK:
-            monday = self.first_day()
-            return f"week of {monday.day} {MONTH_NAMES[monday.month - 1]} {monday.year}"
-        if self.precision is Precision.PART_OF_MONTH:
-            return f"{self.part} {MONTH_NAMES[(self.month or 1) - 1]} {self.year}"
-        if self.precision is Precision.MONTH:
-            return f"{MONTH_NAMES[(self.month or 1) - 1]} {self.year}"
-        return str(self.year)
-
     def source_text(self) -> str:
         """The date as it is written in content files."""
         if self.precision is Precision.PART_OF_MONTH:
@@ -153,12 +141,6 @@ class FuzzyDate:
         """Order by the earliest possible day, then the latest."""
         return (self.first_day(), self.last_day())
 
-    def text(self) -> str:
-        """The date for readers, never more precise than the data."""
-        if self.end is None:
-            return self.start.text()
-        return format_range(self.start, self.end)
-
     def machine(self) -> str:
         """`<time datetime>` value of the start (a range uses two elements)."""
         return self.start.machine()
@@ -167,24 +149,6 @@ class FuzzyDate:
         if self.end is None:
             return self.start.source_text()
         return f"{self.start.source_text()}/{self.end.source_text()}"
-
-
-def format_range(start: PointDate, end: PointDate) -> str:
-    """Join two dates compactly: 14–18 July 2025, 16 May – 2 June 2025."""
-    return "".join(range_parts(start, end))
-
-
-def range_parts(start: PointDate, end: PointDate) -> tuple[str, str, str]:
-    """A range as (start label, separator, end label), sharing what both ends have in common."""
-    both_days = start.precision is Precision.DAY and end.precision is Precision.DAY
-    if both_days and start.year == end.year:
-        if start.month == end.month:
-            return (str(start.day), "–", end.text())
-        return (f"{start.day} {MONTH_NAMES[(start.month or 1) - 1]}", " – ", end.text())
-    both_months = start.precision is Precision.MONTH and end.precision is Precision.MONTH
-    if both_months and start.year == end.year:
-        return (MONTH_NAMES[(start.month or 1) - 1], "–", end.text())
-    return (start.text(), " – ", end.text())
 
 
 def parse_date(text: str) -> FuzzyDate:
@@ -297,12 +261,6 @@ def month_key(date: FuzzyDate) -> tuple[int, int]:
         return (date.start.year, 0)
     first = date.first_day()
     return (first.year, first.month)
-
-
-def month_label(key: tuple[int, int]) -> str:
-    """Heading for a timeline group: "June 2025", or "2025" for year-only dates."""
-    year, month = key
-    return str(year) if month == 0 else f"{MONTH_NAMES[month - 1]} {year}"
 
 
 def month_machine(key: tuple[int, int]) -> str:

@@ -782,6 +782,22 @@ class MarkdownConverter:
         self._html.update(converted)
 
 
+# What Python-Markdown could read as syntax in a line of plain text, and can escape with a
+# backslash; quotes, hyphens and dots are left to smarty (& < > become entities first).
+_PLAIN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+!])")
+_SMARTY_ONLY = (MarkdownExtension("smarty"),)
+
+
+def smart_text(text: str) -> str:
+    """Plain text (a description) as HTML with typographic quotes and dashes, as smarty writes
+    them in Markdown: "It's" -> It’s, -- -> –. No Markdown is read; the result is escaped HTML."""
+    line = _PLAIN_SYNTAX.sub(r"\\\1", escape(" ".join(text.split()), quote=False))
+    # A leading "- ", "+ " or "1. " would start a list.
+    line = re.sub(r"^(-|\+|\d+\.)(?= )", lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+    html = _convert(_engine(_SMARTY_ONLY), line)
+    return html.removeprefix("<p>").removesuffix("</p>")
+
+
 # --------------------------------------------------------------------------- per build
 
 # nh3 writes every attribute as name="value" with " escaped, so a tag is exactly this (a ">"

@@ -7,7 +7,6 @@ and autoescaping, so a typo in a template is an error that names the template an
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import traceback
@@ -19,13 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from site_builder.chart import ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import FuzzyDate, month_key, month_label, month_machine, range_parts
-from site_builder.errors import ContentError, Problem
+from site_builder.dates import FuzzyDate, month_key, month_machine
+from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
-from site_builder.markup import ConversionError, MarkdownConverter, MarkdownRenderer, extensions_of
-from site_builder.model import Event, Evidence, Player, Site, Source, Summary
+from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.markup import (
+    ConversionError,
+    MarkdownConverter,
+    MarkdownRenderer,
+    extensions_of,
+    smart_text,
+)
+from site_builder.model import DEFAULT_KINDS, Event, Evidence, Media, Player, Site, Source, Summary
 from site_builder.urls import (
     BUILTIN_PATHS,
     HOME,
@@ -44,11 +51,45 @@ from site_builder.validate import MarkdownText, markdown_texts
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {
-    "happened": "Happened",
-    "proposed": "Proposed, not yet happened",
-    "ongoing": "Ongoing",
-}
+
+def site_messages(site: Site) -> Messages:
+    """The theme's words in the site's language, with site.yaml's `labels:` (validated)."""
+    return Messages(parse_language(site.config.language), site.config.labels)
+
+
+def status_label(messages: Messages, status: str) -> str:
+    """The tag an event's status shows: "Proposed, not yet happened", "Ongoing"; an event that
+    happened needs none."""
+    if status == "proposed":
+        return messages.text("status_proposed", "Proposed, not yet happened")
+    if status == "ongoing":
+        return messages.text("status_ongoing", "Ongoing")
+    return ""
+
+
+def kind_label(messages: Messages, site: Site, kind: str) -> str:
+    """A kind of player as readers see it: the catalogue's words, or site.yaml's label."""
+    declared = {item.id: item.label for item in site.config.kinds}
+    if kind in declared:
+        return declared[kind]
+    defaults = {
+        "person": messages.text("kind_person", "Person"),
+        "organisation": messages.text("kind_organisation", "Organisation"),
+        "government": messages.text("kind_government", "Government"),
+        "place": messages.text("kind_place", "Place"),
+        "object": messages.text("kind_object", "Object"),
+    }
+    assert set(defaults) == set(DEFAULT_KINDS)
+    return defaults.get(kind, kind)
+
+
+def link_kind_label(messages: Messages, kind: str) -> str:
+    """ "video", "audio", "document" in the site's language."""
+    if kind == "video":
+        return messages.text("media_video", "video")
+    if kind == "audio":
+        return messages.text("media_audio", "audio")
+    return messages.text("media_document", "document")
 
 
 def theme_dir() -> Path:
@@ -97,6 +138,35 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ImageView:
+    """An image ready for <img>: its URL, text alternative and (for local files) its size."""
+
+    src: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link to a video, audio or document, with its title and kind."""
+
+    url: str
+    title: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """An image or a link, with its caption and credit."""
+
+    image: ImageView | None
+    link: LinkView | None
+    caption: str | None
+    credit: str | None
+
+
+@dataclass(frozen=True)
 class EventView:
     """An event on the timeline, the home page or a player page."""
 
@@ -112,6 +182,7 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
+    media: tuple[MediaView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,16 +203,18 @@ class PlayerView:
     name: str
     role: str
     kind: str
-    side: str | None
+    kind_label: str
+    group: str | None
     affiliation: str | None
     summary: str | None
     bio_html: str
     citations: tuple[Citation, ...]
+    media: tuple[MediaView, ...] = ()
 
 
 @dataclass(frozen=True)
-class SideGroup:
-    """Players of one side."""
+class PlayerGroup:
+    """Players of one group; an empty label when the site has no groups (one list)."""
 
     label: str
     players: tuple[PlayerView, ...]
@@ -149,12 +222,12 @@ class SideGroup:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """A player on the A-Z index of a large cast: name, role and side only."""
+    """A player on the A-Z index of a large cast: name, role and group only."""
 
     name: str
     url: str
     role: str
-    side: str | None
+    group: str | None
 
 
 @dataclass(frozen=True)
@@ -166,8 +239,8 @@ class LetterGroup:
     players: tuple[IndexEntry, ...]
 
 
-# Past this many players the index lists them from A to Z, in short, instead of by side.
-PLAYERS_BY_SIDE_LIMIT = 150
+# Past this many players the index lists them from A to Z, in short, instead of by group.
+PLAYERS_BY_GROUP_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -212,15 +285,13 @@ class PageSpec:
 # --------------------------------------------------------------------------- view builders
 
 
-def date_view(date: FuzzyDate) -> DateView:
-    """Display form of a date: never more precise than the data."""
-    if date.end is None:
-        return DateView((DatePart(date.start.machine(), date.start.text()),), "", date.text())
-    start_text, separator, end_text = range_parts(date.start, date.end)
+def date_view(dates: DateFormatter, date: FuzzyDate) -> DateView:
+    """Display form of a date in the site's language: never more precise than the data."""
+    written = dates.date(date)
     return DateView(
-        (DatePart(date.start.machine(), start_text), DatePart(date.end.machine(), end_text)),
-        separator,
-        date.text(),
+        tuple(DatePart(machine, text) for machine, text in written.parts),
+        written.separator,
+        written.text,
     )
 
 
@@ -243,16 +314,48 @@ class ViewBuilder:
     ) -> None:
         self.site = site
         self.urls = urls
+        self.messages = site_messages(site)
+        self.dates = DateFormatter(self.messages)
         if converter is None or converter.extensions != extensions_of(site.config):
             converter = MarkdownConverter(extensions_of(site.config))
         self.markdown = MarkdownRenderer(self.resolve_link, converter)
         self._sources = site.sources_by_id
         self._players = site.players_by_id
-        self._side_labels = {side.id: side.label for side in site.config.sides}
+        self._group_labels = {group.id: group.label for group in site.config.groups}
+        self._kind_labels = {
+            kind: kind_label(self.messages, site, kind) for kind in site.kind_types
+        }
         # An event shows on the timeline and on each of its players' pages, a player on the
         # players index and their own page: build each view once per build.
         self._event_views: dict[str, EventView] = {}
         self._player_views: dict[str, PlayerView] = {}
+
+    def date(self, date: FuzzyDate) -> DateView:
+        """A date for readers, in the site's language."""
+        return date_view(self.dates, date)
+
+    def media(self, items: Sequence[Media]) -> tuple[MediaView, ...]:
+        """Images and links of an event or player, ready for the page."""
+        views = []
+        for item in items:
+            image = link = None
+            if item.image is not None:
+                local = self.site.media_files.get(item.image)
+                image = ImageView(
+                    src=self.urls.url(local.path) if local else item.image,
+                    alt="" if item.decorative else (item.alt or ""),
+                    width=local.width if local else None,
+                    height=local.height if local else None,
+                )
+            elif item.link is not None:
+                local = self.site.media_files.get(item.link)
+                link = LinkView(
+                    url=self.urls.url(local.path) if local else item.link,
+                    title=item.title or item.link,
+                    kind_label=link_kind_label(self.messages, item.link_kind),
+                )
+            views.append(MediaView(image, link, item.caption, item.credit))
+        return tuple(views)
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
         """URL for an identity link (`player:some-id`), or None if it names nothing."""
@@ -310,15 +413,16 @@ class ViewBuilder:
             id=event.id,
             url=self.urls.url(self.event_site_path(event.id)),
             title=event.title,
-            date=date_view(event.date),
+            date=self.date(event.date),
             when=event.when,
             date_context=date_context,
             status=event.status,
-            status_label=STATUS_LABELS[event.status],
+            status_label=status_label(self.messages, event.status),
             key=event.key,
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
+            media=self.media(event.media),
         )
 
     def player(self, player: Player) -> PlayerView:
@@ -334,11 +438,13 @@ class ViewBuilder:
             name=player.name,
             role=player.role,
             kind=player.kind,
-            side=self._side_labels.get(player.side) if player.side else None,
+            kind_label=self._kind_labels[player.kind],
+            group=self._group_labels.get(player.group) if player.group else None,
             affiliation=player.affiliation,
             summary=player.summary,
             bio_html=self.markdown.render(player.bio, bio_scope(player.id)) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
+            media=self.media(player.media),
         )
 
     def timeline(self, events: Sequence[Event] | None = None) -> list[MonthGroup]:
@@ -347,39 +453,56 @@ class ViewBuilder:
         for event in self.site.events_in_order() if events is None else events:
             groups.setdefault(month_key(event.date), []).append(self.event(event))
         return [
-            MonthGroup(month_label(key), month_machine(key), tuple(views))
+            MonthGroup(self.month_label(key), month_machine(key), tuple(views))
             for key, views in groups.items()
         ]
 
-    def side_groups(self) -> list[SideGroup]:
-        """Players grouped by side, in site.yaml's order; players with no side come last."""
+    def month_label(self, key: tuple[int, int]) -> str:
+        """Heading of a timeline group: a month ("June 2025"), or a year for year-only dates."""
+        year, month = key
+        return self.dates.year(year) if month == 0 else self.dates.month(year, month)
+
+    def player_groups(self) -> list[PlayerGroup]:
+        """Players by group, in site.yaml's order, the ungrouped last; one list with no groups.
+
+        A group nobody is in is left out.
+        """
+        if not self.site.config.groups:
+            return [PlayerGroup("", tuple(self.player(p) for p in self.site.players))]
         groups = []
-        for side in self.site.config.sides:
-            members = [self.player(p) for p in self.site.players if p.side == side.id]
+        for group in self.site.config.groups:
+            members = [self.player(p) for p in self.site.players if p.group == group.id]
             if members:
-                groups.append(SideGroup(side.label, tuple(members)))
-        others = [self.player(p) for p in self.site.players if p.side is None]
+                groups.append(PlayerGroup(group.label, tuple(members)))
+        others = [self.player(p) for p in self.site.players if p.group is None]
         if others:
-            groups.append(SideGroup("Others", tuple(others)))
+            label = self.messages.text("group_others", "Others")
+            groups.append(PlayerGroup(label, tuple(others)))
         return groups
 
     def letter_groups(self) -> list[LetterGroup]:
-        """Every player by name from A to Z, grouped by initial, as short entries."""
+        """Every player by name from A to Z (in the language's alphabet), grouped by initial,
+        as short entries."""
+        # The index letters, in order, come from the catalogue: Python has no collation, and
+        # some letters (Ukrainian's, for one) are not where their code points would put them.
+        alphabet = Alphabet(
+            self.messages.text("index_alphabet", "ABCDEFGHIJKLMNOPQRSTUVWXYZ").replace(" ", "")
+        )
         entries = sorted(
             (
                 IndexEntry(
                     name=player.name,
                     url=self.urls.url(player_path(player.id)),
                     role=player.role,
-                    side=self._side_labels.get(player.side) if player.side else None,
+                    group=self._group_labels.get(player.group) if player.group else None,
                 )
                 for player in self.site.players
             ),
-            key=lambda entry: (_sort_name(entry.name), entry.name, entry.url),
+            key=lambda entry: (alphabet.sort_key(entry.name), entry.name, entry.url),
         )
         groups: dict[str, list[IndexEntry]] = {}
         for entry in entries:
-            groups.setdefault(_initial(entry.name), []).append(entry)
+            groups.setdefault(alphabet.initial(entry.name), []).append(entry)
         return [
             LetterGroup(letter, "other" if letter == "#" else letter.lower(), tuple(members))
             for letter, members in groups.items()
@@ -412,7 +535,7 @@ class ViewBuilder:
                 kind=source.kind,
                 publisher=source.publisher,
                 url=source.url,
-                published=date_view(source.published) if source.published else None,
+                published=self.date(source.published) if source.published else None,
                 note=source.note,
                 uses=tuple(uses[source.id]),
             )
@@ -420,16 +543,42 @@ class ViewBuilder:
         ]
 
 
-def _sort_name(name: str) -> str:
-    """A name without accents, case-folded: "Émile" sorts with "Emil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters an index is ordered and grouped by ("ABC...", "АБВГҐД...")."""
 
+    letters: str
 
-def _initial(name: str) -> str:
-    """The A-Z heading a name goes under; "#" for names that start with no letter A-Z."""
-    first = _sort_name(name).lstrip()[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    def fold(self, char: str) -> str:
+        """A character as the index sees it: upper case, and without accents unless the
+        alphabet has it as a letter of its own (Й and Ї stay; É is E)."""
+        upper = char.upper()
+        if upper in self.letters:
+            return upper
+        decomposed = unicodedata.normalize("NFKD", upper)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))[:1] or upper
+
+    def sort_key(self, name: str) -> tuple[int, ...]:
+        """Order of a name: spaces, punctuation and digits first ("A. Smith" before "Adam"),
+        then the alphabet's letters in its order, then letters of other scripts."""
+        size = len(self.letters)
+        key = []
+        for char in name.strip():
+            folded = self.fold(char)
+            position = self.letters.find(folded)
+            if position >= 0:
+                key.append(position)
+            elif folded.isalpha():
+                key.append(size + ord(folded))
+            else:
+                key.append(ord(folded) - 0x110000)  # before every letter, in code-point order
+        return tuple(key)
+
+    def initial(self, name: str) -> str:
+        """The index heading a name goes under; "#" for names that start with no letter of it."""
+        stripped = name.strip()
+        first = self.fold(stripped[0]) if stripped else ""
+        return first if first and first in self.letters else "#"
 
 
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:
@@ -446,17 +595,26 @@ def _unique_quotes(citations: list[Citation]) -> list[Citation]:
 
 
 def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order (so output is deterministic)."""
+    """Every page of the site, in a fixed order (so output is deterministic).
+
+    A built-in page with nothing on it (no events, players or sources) is not made.
+    """
     config = site.config
+    text = views.messages.text
+    present = site.pages_with_content()
 
     @functools.cache
     def all_events() -> list[EventView]:
         return [event for group in views.timeline() for event in group.events]
 
+    def page_url(name: str) -> str | None:
+        return views.urls.url(BUILTIN_PATHS[name]) if name in present else None
+
     def home_context() -> dict[str, Any]:
         home = site.summary(config.home)
         events = all_events()
         return {
+            "description_html": markupsafe.Markup(smart_text(config.description)),
             "overview_html": views.markdown.render(home.markdown),
             "overview_title": home.meta.title,
             "key_events": [event for event in events if event.key],
@@ -464,27 +622,32 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "event_count": len(events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
-            "updates": update_views(site),
+            "explore": {name: page_url(name) for name in ("timeline", "players", "sources")},
+            "updates": update_views(site, views),
             "feed_url": views.urls.url(FEED),
         }
 
     yield PageSpec(HOME, "home.html", config.title, config.description, home_context)
-    yield from timeline_specs(site, views)
-    if len(site.players) > PLAYERS_BY_SIDE_LIMIT:
+    if "timeline" in present:
+        yield from timeline_specs(site, views)
+    players_title = text("players", "Key players")
+    if "players" not in present:
+        pass
+    elif len(site.players) > PLAYERS_BY_GROUP_LIMIT:
         yield PageSpec(
             PLAYERS,
             "players.html",
-            "Key players",
-            "Who is who in the story, from A to Z.",
+            players_title,
+            text("players_lede_az", "Who is who in the story, from A to Z."),
             lambda: {"groups": [], "letters": views.letter_groups()},
         )
     else:
         yield PageSpec(
             PLAYERS,
             "players.html",
-            "Key players",
-            "Who is who in the story, grouped by side.",
-            lambda: {"groups": views.side_groups(), "letters": []},
+            players_title,
+            text("players_lede", "Who is who in the story."),
+            lambda: {"groups": views.player_groups(), "letters": []},
         )
     for player in site.players:
         yield PageSpec(
@@ -494,13 +657,14 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             player.summary or f"{player.name}: {player.role}.",
             functools.partial(_player_context, site, views, player),
         )
-    yield PageSpec(
-        SOURCES,
-        "sources.html",
-        "Sources",
-        "Every source of the explainer and every quote taken from it.",
-        lambda: {"sources": views.sources()},
-    )
+    if "sources" in present:
+        yield PageSpec(
+            SOURCES,
+            "sources.html",
+            text("sources", "Sources"),
+            text("sources_description", "Every source and every quote taken from it."),
+            lambda: {"sources": views.sources()},
+        )
     for summary in site.summaries:
         if summary.slug == config.home:
             continue
@@ -511,7 +675,12 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             summary.meta.description,
             functools.partial(_summary_context, views, summary),
         )
-    yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.")
+    yield PageSpec(
+        NOT_FOUND,
+        "404.html",
+        text("not_found", "Page not found"),
+        text("not_found_description", "There is no page at this address."),
+    )
 
 
 @dataclass(frozen=True)
@@ -526,22 +695,40 @@ class TimelinePartLink:
 
 def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     """The timeline: one page, or an index of years and a page per year (see Site)."""
-    as_of = date_view(site.config.as_of).text
+    text = views.messages.text
+    as_of = views.date(site.config.as_of).text
+    title = text("timeline", "Timeline")
     parts = site.timeline_parts
+    has_proposed = any(event.status == "proposed" for event in site.events)
     if len(parts) == 1:
         yield PageSpec(
             TIMELINE,
             "timeline.html",
-            "Timeline",
-            f"Every event of the story in date order, as of {as_of}.",
-            lambda: {"groups": views.timeline(), "chart": chart_view(site), "parts": []},
+            title,
+            text(
+                "timeline_description",
+                "Every event of the story in date order, as of %(date)s.",
+                date=as_of,
+            ),
+            lambda: {
+                "groups": views.timeline(),
+                "chart": chart_view(site, views),
+                "parts": [],
+                "has_proposed": has_proposed,
+            },
         )
         return
+
+    def year(label: str) -> str:
+        return views.dates.year(int(label))
 
     def links(current: str) -> list[TimelinePartLink]:
         return [
             TimelinePartLink(
-                label, views.urls.url(timeline_part_path(label)), len(events), label == current
+                year(label),
+                views.urls.url(timeline_part_path(label)),
+                len(events),
+                label == current,
             )
             for label, events in parts
         ]
@@ -549,16 +736,27 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     yield PageSpec(
         TIMELINE,
         "timeline.html",
-        "Timeline",
-        f"Every event of the story by year, {parts[0][0]} to {parts[-1][0]}, as of {as_of}.",
-        lambda: {"groups": [], "chart": None, "parts": links("")},
+        title,
+        text(
+            "timeline_description_years",
+            "Every event of the story by year, %(first)s to %(last)s, as of %(date)s.",
+            first=year(parts[0][0]),
+            last=year(parts[-1][0]),
+            date=as_of,
+        ),
+        lambda: {"groups": [], "chart": None, "parts": links(""), "has_proposed": has_proposed},
     )
     for label, events in parts:
         yield PageSpec(
             timeline_part_path(label),
             "timeline.html",
-            f"Timeline: {label}",
-            f"Every event of {label} in date order, as of {as_of}.",
+            text("timeline_year", "%(timeline)s: %(year)s", timeline=title, year=year(label)),
+            text(
+                "timeline_year_description",
+                "Every event of %(year)s in date order, as of %(date)s.",
+                year=year(label),
+                date=as_of,
+            ),
             functools.partial(_timeline_part_context, site, views, events, links(label)),
         )
 
@@ -566,7 +764,12 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 def _timeline_part_context(
     site: Site, views: ViewBuilder, events: Sequence[Event], parts: list[TimelinePartLink]
 ) -> dict[str, Any]:
-    return {"groups": views.timeline(events), "chart": chart_view(site, events), "parts": parts}
+    return {
+        "groups": views.timeline(events),
+        "chart": chart_view(site, views, events),
+        "parts": parts,
+        "has_proposed": any(event.status == "proposed" for event in events),
+    }
 
 
 def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
@@ -595,7 +798,11 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Every word of the theme goes through gettext (pgettext/npgettext and {% trans %});
+        # SiteRenderer installs the site's language. New-style: values are escaped.
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
     return environment
 
 
@@ -663,18 +870,23 @@ class SiteRenderer:
         environment.globals["url"] = self.urls.url
         self.pages = list(page_specs(site, self.views))
         nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
+        text = self.views.messages.text
         nav_labels = {
-            "home": "Overview",
-            "timeline": "Timeline",
-            "players": "Key players",
-            "sources": "Sources",
+            "home": text("home", "Overview"),
+            "timeline": text("timeline", "Timeline"),
+            "players": text("players", "Key players"),
+            "sources": text("sources", "Sources"),
             **{s.slug: s.meta.title for s in site.summaries},
         }
         config = site.config
+        # The menu leaves out built-in pages with nothing on them (they are not made).
+        absent = set(BUILTIN_PATHS) - set(site.pages_with_content())
         self._nav_paths = [
             (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
             for entry in config.nav
+            if entry not in absent
         ]
+        self.views.messages.install(environment)
 
     def render(self, spec: PageSpec) -> str:
         """One page's HTML; raise ContentError locating a template problem."""
@@ -687,22 +899,26 @@ class SiteRenderer:
 
     def extra_files(self) -> dict[str, str]:
         """Files made from the site as a whole: feed, sitemap, robots.txt."""
-        return feed_files(self.site, self.urls, [spec.path for spec in self.pages])
+        return feed_files(
+            self.site, self.urls, [spec.path for spec in self.pages], self.views.messages
+        )
 
     def _context(self, spec: PageSpec) -> dict[str, Any]:
         urls, config = self.urls, self.site.config
         nav = [NavItem(label, urls.url(path), path == spec.path) for label, path in self._nav_paths]
+        language = self.views.messages.language
         return {
             **spec.make_context(),
             "site": {
                 "title": config.title,
                 "description": config.description,
-                "language": config.language,
-                "as_of": date_view(config.as_of),
+                "language": language.tag,
+                "direction": language.direction,
+                "as_of": self.views.date(config.as_of),
                 "publisher": config.publisher,
                 "nav": nav,
                 "home_url": urls.url(HOME),
-                "sources_url": urls.url(SOURCES),
+                "sources_url": urls.url(SOURCES) if self.site.sources else None,
                 "stylesheet": urls.url("static/style.css"),
             },
             "page": {
@@ -711,7 +927,9 @@ class SiteRenderer:
                 "description": spec.description,
                 "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
                 "is_home": spec.path == HOME,
-                "meta": page_meta(self.site, spec.path, spec.title, spec.description, urls),
+                "meta": page_meta(
+                    self.site, spec.path, spec.title, spec.description, urls, self.views.messages
+                ),
             },
         }
 
@@ -796,13 +1014,13 @@ def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Envi
     path, line = _template_position(error, spec.template)
     if isinstance(error, jinja2.TemplateNotFound):
         # Located at the {% extends %}, {% include %} or {% import %} that names it.
-        close = difflib.get_close_matches(str(error.name), environment.list_templates(), n=1)
+        close = closest(str(error.name), environment.list_templates())
         return Problem(
             path,
             f"template not found: {error.name}",
             line,
             None,
-            f"did you mean '{close[0]}'?" if close else "add the template to your templates folder",
+            f"did you mean '{close}'?" if close else "add the template to your templates folder",
         )
     if isinstance(error, jinja2.TemplateError):
         return Problem(
@@ -833,20 +1051,25 @@ class UpdateView:
     summary: str
 
 
-def update_views(site: Site) -> list[UpdateView]:
+def update_views(site: Site, views: ViewBuilder) -> list[UpdateView]:
     """The updates log, newest first."""
     ordered = sorted(site.updates, key=lambda update: update.date.sort_key(), reverse=True)
-    return [UpdateView(date_view(update.date), update.summary) for update in ordered]
+    return [UpdateView(views.date(update.date), update.summary) for update in ordered]
 
 
-def chart_view(site: Site, events: Sequence[Event] | None = None) -> TimelineChart | None:
+def chart_view(
+    site: Site, views: ViewBuilder, events: Sequence[Event] | None = None
+) -> TimelineChart | None:
     """Geometry of the timeline overview SVG (see chart.py), or None without events."""
+    dates = views.dates
     chart_events = [
-        ChartEvent(event.id, event.title, event.date, event.date.text(), event.status)
+        ChartEvent(event.id, event.title, event.date, dates.text(event.date), event.status)
         for event in (site.events_in_order() if events is None else events)
     ]
     as_of = site.config.as_of
-    return timeline_chart(chart_events, as_of.first_day(), as_of.text())
+    return timeline_chart(
+        chart_events, as_of.first_day(), dates.text(as_of), month_label=dates.short_month
+    )
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

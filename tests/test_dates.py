@@ -7,6 +7,9 @@ import datetime as dt
 import pytest
 
 from site_builder.dates import DateSyntaxError, Precision, month_key, parse_date
+from site_builder.i18n import DateFormatter, Messages, parse_language
+
+BRITISH = DateFormatter(Messages(parse_language("en-GB")))
 
 
 @pytest.mark.parametrize(
@@ -47,7 +50,7 @@ def test_a_date_is_shown_no_more_precisely_than_written(
 ) -> None:
     date = parse_date(written)
     assert date.precision is precision
-    assert date.text() == text
+    assert BRITISH.text(date) == text
     assert date.machine() == machine
     assert date.first_day() == dt.date.fromisoformat(first)
     assert date.last_day() == dt.date.fromisoformat(last)
@@ -56,16 +59,17 @@ def test_a_date_is_shown_no_more_precisely_than_written(
 @pytest.mark.parametrize(
     ("written", "text"),
     [
-        ("2025-07-14/2025-07-18", "14–18 July 2025"),
-        ("2025-05-16/2025-06-02", "16 May – 2 June 2025"),
-        ("2025-06/2025-07", "June–July 2025"),
-        ("2024-12-30/2025-01-02", "30 December 2024 – 2 January 2025"),
+        # CLDR's interval patterns for en-GB: thin spaces around the dash.
+        ("2025-07-14/2025-07-18", "14\u2009–\u200918 July 2025"),
+        ("2025-05-16/2025-06-02", "16 May\u2009–\u20092 June 2025"),
+        ("2025-06/2025-07", "June\u2009–\u2009July 2025"),
+        ("2024-12-30/2025-01-02", "30 December 2024\u2009–\u20092 January 2025"),
     ],
 )
 def test_ranges_are_written_compactly(written: str, text: str) -> None:
     date = parse_date(written)
     assert date.is_range
-    assert date.text() == text
+    assert BRITISH.text(date) == text
 
 
 @pytest.mark.parametrize(

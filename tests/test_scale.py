@@ -188,13 +188,13 @@ def test_a_large_cast_is_indexed_from_a_to_z(tmp_path: Path) -> None:
     assert names == sorted(names, key=str.casefold)
 
 
-def test_a_small_timeline_and_cast_stay_one_page_by_side(tmp_path: Path) -> None:
+def test_a_small_timeline_and_cast_stay_one_page_by_group(tmp_path: Path) -> None:
     content = write_many(tmp_path, players=100, events=400)
     out = tmp_path / "out"
     build_site(BuildOptions(content=content, out=out))
     assert not (out / "timeline" / "2023").exists()
     index = (out / "players" / "index.html").read_text("utf-8")
-    assert "letter-" not in index and "grouped by side" in index
+    assert "letter-" not in index and '<h2 id="group-1">North</h2>' in index
 
 
 BUILD = [sys.executable, "-m", "site_builder", "build"]
