@@ -8,6 +8,7 @@ from conftest import ROOT
 
 from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
+from site_builder.markup import DEFAULT_EXTENSIONS
 from site_builder.model import Event, Player, Source, Update
 
 DOC = ROOT / "docs" / "content-model.md"
@@ -49,3 +50,10 @@ def test_the_examples_parse_without_problems() -> None:
     summary = parse_summary(docs["summaries/*.md"], "overview.md", problems)
     assert summary is not None and summary.meta.slug == "overview"
     assert problems == []
+
+
+def test_the_default_markdown_extensions_are_the_documented_ones() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    dialect = text[text.index("## Markdown dialect") : text.index("### Adding or choosing")]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", dialect, re.MULTILINE)
+    assert documented == [entry.name for entry in DEFAULT_EXTENSIONS]
