@@ -239,8 +239,9 @@ def _uncited_facts(site: Site) -> Iterator[Problem]:
             )
 
 
-# A placeholder `site-builder new` writes into a field for the author to replace.
-_PLACEHOLDER = re.compile(r"\s*TODO\b")
+# A placeholder `site-builder new` writes into a field for the author to replace ("TODO: ..."),
+# or a bare "TODO"; a text that merely starts with the word ("TODO lists ...") is not one.
+_PLACEHOLDER = re.compile(r"\s*TODO(?::|\s*$)")
 
 
 def _placeholders(site: Site) -> Iterator[Problem]:
