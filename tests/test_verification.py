@@ -482,3 +482,21 @@ def test_a_malformed_source_still_has_its_quotes_checked_against_its_text(
         ("events.yaml", 8),  # 'they met' is not in the text
         ("sources.yaml", 4),  # the impossible date
     ]
+
+
+def test_only_a_placeholder_is_taken_for_one(tmp_path: Path) -> None:
+    def event(title: str) -> dict[str, str | None]:
+        return {
+            "facts/events.yaml": f"""
+        - id: first-meeting
+          date: 2025-07-01
+          title: "{title}"
+          evidence: [{{source: report, quote: "they met"}}]
+        """
+        }
+
+    assert problems_of(tmp_path, event("TODO lists of the talks")) == []
+    for placeholder in ("TODO", "TODO: what happened", "  TODO:"):
+        [problem] = problems_of(tmp_path, event(placeholder))
+        assert (problem.line, problem.column) == (3, 10)
+        assert problem.message.startswith("'title' still holds the placeholder 'TODO")
