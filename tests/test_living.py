@@ -72,6 +72,12 @@ def test_a_correction_shows_on_every_page_that_shows_the_fact(fire: Path, path: 
             "firefighters were taken to hospital"
         ) in shown
         assert "<strong>Retracted:</strong> It was wrong" in shown
+    if path == "":  # the home page's list of updates: each date opens its entry
+        updates = shown.split('<ul class="update-list">', 1)[1].split("</ul>", 1)[0]
+        assert (
+            f'<li><span class="event-date"><a href="{CORRECTION}"><time datetime="2026-03-04">'
+            'March 4, 2026</time></a></span> <span class="tag tag-correction">Correction</span>'
+        ) in updates
 
 
 def test_pages_that_do_not_show_the_fact_do_not_carry_its_correction(fire: Path) -> None:
