@@ -373,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except SiteError as error:
         if args.debug:
+            # The tracebacks behind problems raised by code (a template calling a view that
+            # failed), then this one.
+            for trace in getattr(error, "traces", lambda: [])():
+                print(trace, file=sys.stderr)
             raise
         print(f"error: {error}" if not hasattr(error, "problems") else str(error), file=sys.stderr)
         return error.exit_status

@@ -20,9 +20,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from site_builder.dates import Clock
 from site_builder.errors import ContentError, Problem
 from site_builder.model import (
     ANY_ID,
+    Era,
     Event,
     Origin,
     Player,
@@ -90,6 +92,7 @@ class Loaded:
     players: list[Player] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
+    eras: list[Era] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Ids of items that failed to load, by kind: references to them are not reported again.
@@ -678,8 +681,12 @@ def build_record(
     document: Document,
     at: tuple[str | int, ...],
     problems: list[Problem],
+    clock: Clock | None = None,
 ) -> RecordT | None:
-    """Validate one mapping into a record; on failure add located problems and return None."""
+    """Validate one mapping into a record; on failure add located problems and return None.
+
+    `clock` is the site's time zone, which times of day are read in.
+    """
     line, column = _nearest(document.values, at)
     if not isinstance(data, dict):
         problems.append(
@@ -705,7 +712,10 @@ def build_record(
         )
         return None
     try:
-        return model.model_validate({**data, "origin": _origin(path, document, at)})
+        return model.model_validate(
+            {**data, "origin": _origin(path, document, at)},
+            context={"clock": clock} if clock is not None else None,
+        )
     except ValidationError as error:
         problems.extend(_problems_from_validation(error, model, path, document, at))
         return None
@@ -717,6 +727,7 @@ def parse_fact_list(
     path: str,
     problems: list[Problem],
     unusable_ids: set[str] | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
@@ -744,7 +755,7 @@ def parse_fact_list(
         return []
     records = []
     for index, item in enumerate(document.data):
-        record = build_record(model, item, path, document, (index,), problems)
+        record = build_record(model, item, path, document, (index,), problems, clock)
         if record is not None:
             records.append(record)
         elif unusable_ids is not None and isinstance(item, dict):
@@ -868,6 +879,7 @@ SOURCES_FILE = "facts/sources.yaml"
 PLAYERS_FILE = "facts/players.yaml"
 EVENTS_FILE = "facts/events.yaml"
 UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
+ERAS_FILE = "facts/eras.yaml"  # optional: the phases of the story
 
 
 def fact_files(content_dir: Path, relative: str) -> list[Path]:
@@ -889,6 +901,7 @@ class _ParsedFile:
     """One fact file's records and problems, and the state of the file they were read from."""
 
     stamp: tuple[int, int, int]  # size, modification time, inode
+    clock: Clock  # the time zone its times were read in: a new one means reading them again
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
@@ -906,11 +919,12 @@ def _load_facts(
     required: bool = True,
     unusable_ids: set[str] | None = None,
     memo: ParseMemo | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
     for path in files:
-        parsed = _parse_fact_file(path, model, required, memo)
+        parsed = _parse_fact_file(path, model, required, memo, clock or Clock())
         records += parsed.records
         problems += parsed.problems
         if unusable_ids is not None:
@@ -919,7 +933,7 @@ def _load_facts(
 
 
 def _parse_fact_file(
-    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
+    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None, clock: Clock
 ) -> _ParsedFile:
     try:
         stat = path.stat()
@@ -927,8 +941,11 @@ def _parse_fact_file(
     except OSError:
         stamp = (-1, -1, -1)
     key = str(path)
-    if memo is not None and key in memo and memo[key].stamp == stamp and stamp[0] >= 0:
-        return memo[key]
+    remembered = memo.get(key) if memo is not None else None
+    # A file read in another time zone is read again: its times of day mean other moments.
+    fresh = remembered is not None and remembered.stamp == stamp and stamp[0] >= 0
+    if remembered is not None and fresh and remembered.clock == clock:
+        return remembered
     problems: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
@@ -938,8 +955,8 @@ def _parse_fact_file(
         # reference to this kind can be checked.
         unusable.add(ANY_ID)
     else:
-        records = parse_fact_list(model, text, str(path), problems, unusable)
-    parsed = _ParsedFile(stamp, records, problems, unusable)
+        records = parse_fact_list(model, text, str(path), problems, unusable, clock)
+    parsed = _ParsedFile(stamp, clock, records, problems, unusable)
     if memo is not None:
         memo[key] = parsed
     return parsed
@@ -965,17 +982,35 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         for ids in unusable.values():
             ids.add(ANY_ID)
     else:
+        # Times of day are read in the site's time zone; when site.yaml is unusable (reported)
+        # times without an offset are not reported a second time.
+        clock = loaded.config.clock if loaded.config is not None else Clock(known=False)
         loaded.sources = _load_facts(
-            content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
+            content_dir,
+            SOURCES_FILE,
+            Source,
+            problems,
+            unusable_ids=unusable["source"],
+            memo=memo,
+            clock=clock,
         )
         loaded.players = _load_facts(
             content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
         )
         loaded.events = _load_facts(
-            content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo
+            content_dir,
+            EVENTS_FILE,
+            Event,
+            problems,
+            unusable_ids=unusable["event"],
+            memo=memo,
+            clock=clock,
         )
         loaded.updates = _load_facts(
-            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo
+            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo, clock=clock
+        )
+        loaded.eras = _load_facts(
+            content_dir, ERAS_FILE, Era, problems, required=False, memo=memo, clock=clock
         )
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):

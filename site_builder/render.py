@@ -20,12 +20,22 @@ from typing import Any
 
 import jinja2
 
-from site_builder.chart import ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import FuzzyDate, month_key, month_label, month_machine, range_parts
+from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
+from site_builder.dates import (
+    EventDate,
+    FuzzyDate,
+    Period,
+    UnknownDate,
+    grouping_step,
+    period_of,
+    period_range_label,
+    range_parts,
+    zone_text,
+)
 from site_builder.errors import ContentError, Problem
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.markup import MarkdownRenderer
-from site_builder.model import Event, Evidence, Player, Site, Source, Summary
+from site_builder.model import Era, Event, Evidence, Player, Site, Source, Summary, TimelinePart
 from site_builder.urls import (
     BUILTIN_PATHS,
     HOME,
@@ -45,9 +55,13 @@ log = logging.getLogger(__name__)
 
 STATUS_LABELS = {
     "happened": "Happened",
-    "proposed": "Proposed, not yet happened",
     "ongoing": "Ongoing",
+    "proposed": "Proposed, not yet happened",
+    "postponed": "Postponed",
+    "cancelled": "Cancelled",
 }
+# Events the home page lists as still open: what may yet happen.
+OPEN_STATUSES = ("ongoing", "proposed", "postponed")
 
 
 def theme_dir() -> Path:
@@ -60,9 +74,10 @@ def theme_dir() -> Path:
 
 @dataclass(frozen=True)
 class DatePart:
-    """One `<time>` element: its machine value and its text."""
+    """One `<time>` element: its machine value and its text (no machine value: plain text, for
+    dates HTML cannot express, such as years before the common era or an unknown date)."""
 
-    machine: str
+    machine: str | None
     text: str
 
 
@@ -111,15 +126,35 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
+    group: str | None = None
 
 
 @dataclass(frozen=True)
-class MonthGroup:
-    """Timeline events sharing a month."""
+class PeriodGroup:
+    """Timeline events listed under one period (an hour, a day, a month, a decade...)."""
 
     label: str
-    machine: str
+    machine: str | None
+    anchor: str  # the heading's id
     events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class EraView:
+    """An era (a phase of the story) as a section heading of the timeline."""
+
+    id: str
+    title: str
+    date: DateView
+    body_html: str
+
+
+@dataclass(frozen=True)
+class TimelineSection:
+    """A run of the timeline inside one era (or outside every era: `era` is None)."""
+
+    era: EraView | None
+    groups: tuple[PeriodGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -211,8 +246,10 @@ class PageSpec:
 # --------------------------------------------------------------------------- view builders
 
 
-def date_view(date: FuzzyDate) -> DateView:
+def date_view(date: EventDate) -> DateView:
     """Display form of a date: never more precise than the data."""
+    if isinstance(date, UnknownDate):
+        return DateView((DatePart(None, date.text()),), "", date.text())
     if date.end is None:
         return DateView((DatePart(date.start.machine(), date.start.text()),), "", date.text())
     start_text, separator, end_text = range_parts(date.start, date.end)
@@ -303,6 +340,7 @@ class ViewBuilder:
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
+            group=event.group,
         )
 
     def player(self, player: Player) -> PlayerView:
@@ -325,15 +363,57 @@ class ViewBuilder:
             citations=tuple(self.citation(item) for item in player.evidence),
         )
 
-    def timeline(self, events: Sequence[Event] | None = None) -> list[MonthGroup]:
-        """Events (all of them unless given) in date order, grouped by month."""
-        groups: dict[tuple[int, int], list[EventView]] = {}
-        for event in self.site.events_in_order() if events is None else events:
-            groups.setdefault(month_key(event.date), []).append(self.event(event))
+    def timeline(self, events: Sequence[Event] | None = None) -> list[TimelineSection]:
+        """Events (all of them unless given) in timeline order, in sections by era and, inside
+        them, in groups by a period that fits their span (hours to centuries)."""
+        events = self.site.events_in_order() if events is None else list(events)
+        step = grouping_step(*_span_of(events))
+        sections: list[tuple[Era | None, list[tuple[Period | None, list[Event]]]]] = []
+        era: Era | None = None
+        period: Period | None = None
+        for index, event in enumerate(events):
+            date = event.dated
+            if event.after is not None and index > 0:
+                pass  # placed after another event: listed with it
+            elif date is None:
+                era, period = None, None  # no date yet: a group of its own, at the end
+            else:
+                era, period = self.site.era_of(event), period_of(date, step)
+            if not sections or sections[-1][0] is not era:
+                sections.append((era, []))
+            runs = sections[-1][1]
+            if not runs or runs[-1][0] != period:
+                runs.append((period, []))
+            runs[-1][1].append(event)
         return [
-            MonthGroup(month_label(key), month_machine(key), tuple(views))
-            for key, views in groups.items()
+            TimelineSection(
+                self.era(era) if era is not None else None,
+                tuple(self._period_group(period, run) for period, run in runs),
+            )
+            for era, runs in sections
         ]
+
+    def _period_group(self, period: Period | None, events: list[Event]) -> PeriodGroup:
+        views = tuple(self.event(event) for event in events)
+        if period is None:  # events with no date yet
+            return PeriodGroup(UnknownDate().text(), None, "when-undated", views)
+        return PeriodGroup(period.label(), period.machine(), f"when-{period.slug()}", views)
+
+    def era(self, era: Era) -> EraView:
+        """An era's view."""
+        return EraView(
+            id=era.id,
+            title=era.title,
+            date=date_view(FuzzyDate(era.start.start, era.end.end or era.end.start)),
+            body_html=self.markdown.render(era.body) if era.body else "",
+        )
+
+    def clock_note(self, events: Sequence[Event]) -> str | None:
+        """The clock the times of these events are shown on, when any has a time of day."""
+        timed = [e.dated for e in events if e.dated is not None and e.dated.has_time]
+        if not timed:
+            return None
+        return zone_text(self.site.config.timezone, timed[0].start.offset)
 
     def side_groups(self) -> list[SideGroup]:
         """Players grouped by side, in site.yaml's order; players with no side come last."""
@@ -416,6 +496,19 @@ def _initial(name: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def _span_of(events: Sequence[Event]) -> tuple[int, bool]:
+    """Seconds from the first dated event's start to the last one's (one event: its length),
+    and whether any has a time of day: what a list's grouping unit is chosen from."""
+    dates = [event.dated for event in events if event.dated is not None]
+    if not dates:
+        return 0, False
+    starts = [date.start_moment() for date in dates]
+    span = max(starts) - min(starts)
+    if len(dates) == 1:
+        span = dates[0].end_moment() - dates[0].start_moment()
+    return span, any(date.has_time for date in dates)
+
+
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:
     seen: set[str] = set()
     unique = []
@@ -435,7 +528,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 
     @functools.cache
     def all_events() -> list[EventView]:
-        return [event for group in views.timeline() for event in group.events]
+        return [views.event(event) for event in site.events_in_order()]
 
     def home_context() -> dict[str, Any]:
         home = site.summary(config.home)
@@ -444,7 +537,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "overview_html": views.markdown.render(home.markdown),
             "overview_title": home.meta.title,
             "key_events": [event for event in events if event.key],
-            "open_events": [event for event in events if event.status != "happened"],
+            "open_events": [event for event in events if event.status in OPEN_STATUSES],
             "event_count": len(events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
@@ -500,16 +593,18 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 
 @dataclass(frozen=True)
 class TimelinePartLink:
-    """A part (year) of a split timeline, in the navigation between parts."""
+    """A part (a period) of a split timeline, in the navigation between parts."""
 
     label: str
     url: str
     count: int
     current: bool
+    first: DateView | None = None  # the dates of its first and last events
+    last: DateView | None = None
 
 
 def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """The timeline: one page, or an index of years and a page per year (see Site)."""
+    """The timeline: one page, or an index and a page per period (see Site.timeline_parts)."""
     as_of = date_view(site.config.as_of).text
     parts = site.timeline_parts
     if len(parts) == 1:
@@ -518,39 +613,103 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "timeline.html",
             "Timeline",
             f"Every event of the story in date order, as of {as_of}.",
-            lambda: {"groups": views.timeline(), "chart": chart_view(site), "parts": []},
+            functools.partial(_timeline_context, site, views, parts[0].events, []),
         )
         return
 
     def links(current: str) -> list[TimelinePartLink]:
-        return [
-            TimelinePartLink(
-                label, views.urls.url(timeline_part_path(label)), len(events), label == current
-            )
-            for label, events in parts
-        ]
+        return [_part_link(part, views, part.slug == current) for part in parts]
 
+    first, last = _part_label(parts[0]), _part_label(parts[-1])
     yield PageSpec(
         TIMELINE,
         "timeline.html",
         "Timeline",
-        f"Every event of the story by year, {parts[0][0]} to {parts[-1][0]}, as of {as_of}.",
-        lambda: {"groups": [], "chart": None, "parts": links("")},
+        f"Every event of the story by period, {first} to {last}, as of {as_of}.",
+        functools.partial(_timeline_context, site, views, (), links(""), site.events_in_order()),
     )
-    for label, events in parts:
+    for part in parts:
+        label = _part_label(part)
         yield PageSpec(
-            timeline_part_path(label),
+            timeline_part_path(part.slug),
             "timeline.html",
             f"Timeline: {label}",
             f"Every event of {label} in date order, as of {as_of}.",
-            functools.partial(_timeline_part_context, site, views, events, links(label)),
+            functools.partial(_timeline_context, site, views, part.events, links(part.slug)),
         )
 
 
-def _timeline_part_context(
-    site: Site, views: ViewBuilder, events: Sequence[Event], parts: list[TimelinePartLink]
+def _part_label(part: TimelinePart) -> str:
+    if part.first is None or part.last is None:
+        return ""
+    return period_range_label(part.first, part.last)
+
+
+def _part_link(part: TimelinePart, views: ViewBuilder, current: bool) -> TimelinePartLink:
+    dated = [event.dated for event in part.events if event.dated is not None]
+    return TimelinePartLink(
+        _part_label(part),
+        views.urls.url(timeline_part_path(part.slug)),
+        len(part.events),
+        current,
+        date_view(dated[0]) if dated else None,
+        date_view(dated[-1]) if dated else None,
+    )
+
+
+def _timeline_context(
+    site: Site,
+    views: ViewBuilder,
+    events: Sequence[Event],
+    parts: list[TimelinePartLink],
+    charted: Sequence[Event] | None = None,
 ) -> dict[str, Any]:
-    return {"groups": views.timeline(events), "chart": chart_view(site, events), "parts": parts}
+    """A timeline page: its sections (eras, periods, events), its chart (of `charted`, by
+    default its own events) and the links between the parts of a split timeline.
+
+    The chart and sections are built when the template first uses them, so that an error in
+    building them is reported at that line of the template.
+    """
+    drawn = events if charted is None else charted
+    return {
+        "sections": Deferred(lambda: views.timeline(events)),
+        "chart": Deferred(lambda: chart_view(site, drawn)),
+        "parts": parts,
+        "clock_note": views.clock_note(drawn),
+        "status_labels": STATUS_LABELS,
+    }
+
+
+class Deferred:
+    """A view made when a template first touches it (then kept): an exception raised while
+    making it passes through the template's frame, which locates it at the template's line."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._made = False
+        self._value: Any = None
+
+    def _get(self) -> Any:
+        if not self._made:
+            self._value, self._made = self._make(), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._get(), name)
+
+    def __bool__(self) -> bool:
+        return bool(self._get())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._get()[key]
 
 
 def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
@@ -758,16 +917,43 @@ def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Envi
             f"while rendering {spec.path or '/'}; check the names used here against the page's "
             "context",
         )
-    # Python errors raised by template code: 1 / 0, a template that extends itself.
+    # Python errors raised by template code (1 / 0, a template that extends itself), or by the
+    # view code a template called (a chart that could not be drawn): located at the template's
+    # line, naming the code that raised it.
+    code = _code_position(error)
+    if isinstance(error, RecursionError):
+        hint = "a template that extends or includes itself never ends: check the name here"
+    elif code is not None:
+        hint = (
+            f"while rendering {spec.path or '/'}: this is a bug in site-builder, not in the "
+            "template; run the command again with --debug and report the traceback it shows"
+        )
+    else:
+        hint = f"while rendering {spec.path or '/'}; check the expression on this line"
+    raised = f" (raised in {code})" if code is not None else ""
     return Problem(
         path,
-        f"template error: {type(error).__name__}: {error}",
+        f"template error: {type(error).__name__}: {error}{raised}",
         line,
         None,
-        "a template that extends or includes itself never ends: check the name here"
-        if isinstance(error, RecursionError)
-        else f"while rendering {spec.path or '/'}; check the expression on this line",
+        hint,
+        trace="".join(traceback.format_exception(error)),
     )
+
+
+def _code_position(error: BaseException) -> str | None:
+    """Where in site_builder's own code an error was raised ("site_builder/chart.py:166 in
+    _round"), when it was raised there rather than in a template."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return None
+    package = Path(__file__).resolve().parent
+    last = frames[-1]
+    try:
+        relative = Path(last.filename).resolve().relative_to(package.parent)
+    except ValueError:
+        return None
+    return f"{relative.as_posix()}:{last.lineno} in {last.name}"
 
 
 @dataclass(frozen=True)
@@ -785,13 +971,29 @@ def update_views(site: Site) -> list[UpdateView]:
 
 
 def chart_view(site: Site, events: Sequence[Event] | None = None) -> TimelineChart | None:
-    """Geometry of the timeline overview SVG (see chart.py), or None without events."""
+    """Geometry of the timeline overview SVG (see chart.py), or None without dated events."""
+    lanes = site.config.timeline.lanes
     chart_events = [
-        ChartEvent(event.id, event.title, event.date, event.date.text(), event.status)
+        ChartEvent(
+            event.id,
+            event.title,
+            event.dated,
+            event.date.text(),
+            event.status,
+            event.group
+            if lanes == "group"
+            else STATUS_LABELS[event.status]
+            if lanes == "status"
+            else None,
+        )
         for event in (site.events_in_order() if events is None else events)
     ]
+    eras = [
+        ChartEra(era.id, era.title, era.start.start_moment(), era.end.end_moment())
+        for era in site.eras
+    ]
     as_of = site.config.as_of
-    return timeline_chart(chart_events, as_of.first_day(), as_of.text())
+    return timeline_chart(chart_events, as_of, as_of.text(), eras)
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

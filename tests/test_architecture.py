@@ -15,7 +15,7 @@ LAYERS = [
     {"model"},
     {"content", "validate", "markup", "deps"},
     {"chart", "feeds", "links"},
-    {"render"},
+    {"render", "weight"},
     {"output", "cache"},
     {"build"},
     {"watch"},
