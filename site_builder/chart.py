@@ -30,6 +30,7 @@ from site_builder.dates import (
     Precision,
     Step,
     Unit,
+    span_label,
     tick_context,
     tick_label,
 )
@@ -194,9 +195,8 @@ class Bracket:
     x: float
     width: float
     y: float
-    first_text: str
-    last_text: str
-    label_y: float
+    span_text: str  # "23 March – 3 April 2021"
+    label_y: tuple[float, ...]
     count: int
 
 
@@ -232,6 +232,7 @@ class ChartPanel:
     as_of: AsOf | None
     start_text: str
     end_text: str
+    span_text: str  # the dates of its events, at a precision that fits: "23 March – 3 April 2021"
 
     @property
     def steps(self) -> str:
@@ -358,9 +359,10 @@ def _span(events: Sequence[ChartEvent], eras: Sequence[ChartEra]) -> _Span:
 
 
 def _as_of_span(span: _Span, as_of: int, data_end: int) -> _Span:
-    """Stretch the axis to the "as of" date when it lies just past the last event."""
+    """Stretch the axis to the "as of" date when it lies just past the last event (within a
+    quarter of the span): a line then shows it, rather than a marker at the edge."""
     length = span.end - span.start
-    if span.end < as_of <= data_end + length // 7:
+    if span.end < as_of <= data_end + max(length // 4, _MIN_SPAN[span.finest]):
         return _Span(span.start, as_of + length // 30, span.finest)
     return span
 
@@ -384,13 +386,20 @@ def _panel(
         + [event.date.end_moment() for event in burst or () if event.date is not None],
         default=span.end,
     )
-    span = _as_of_span(span, as_of.start_moment(), data_end)
+    if not inset:
+        span = _as_of_span(span, as_of.start_moment(), data_end)
     y = top
     heading_y = 0.0
     if inset:
         y += LINE_HEIGHT
         heading_y = y - 3
     tick_sets = _tick_sets(span)
+    for _ in range(8):  # a span too short for two of its labels (years of 10,000 BC) widens
+        if all(len(tick_set.ticks) >= 2 for tick_set in tick_sets):
+            break
+        quarter = (span.end - span.start) // 2
+        span = _Span(span.start - quarter, span.end + quarter, span.finest)
+        tick_sets = _tick_sets(span)
     has_context = any(tick.context for tick_set in tick_sets for tick in tick_set.ticks)
     label_y = y + LINE_HEIGHT - 3
     axis_y = label_y + (LINE_HEIGHT if has_context else 0) + 6
@@ -421,7 +430,9 @@ def _panel(
         lane_views.append(Lane(lane if len(present) > 1 else None, lane_label_y, lane_top, y))
     y += 2
     rows_bottom = y
-    as_of_view, y = _as_of(span, moment, as_of_text, y)
+    as_of_view: AsOf | None = None
+    if not inset or span.start <= moment <= span.end:  # an inset shows it only inside
+        as_of_view, y = _as_of(span, moment, as_of_text, y)
     return ChartPanel(
         top=top,
         inset=inset,
@@ -440,7 +451,16 @@ def _panel(
         as_of=as_of_view,
         start_text=events[0].date_text if events else "",
         end_text=events[-1].date_text if events else "",
+        span_text=_events_span(events),
     )
+
+
+def _events_span(events: Sequence[ChartEvent]) -> str:
+    dates = [event.date for event in events if event.date is not None]
+    if not dates:
+        return ""
+    start = min(date.start_moment() for date in dates)
+    return span_label(start, max(date.end_moment() for date in dates))
 
 
 def _lane_order(events: Sequence[ChartEvent]) -> list[str | None]:
@@ -456,7 +476,7 @@ def _mark(event: ChartEvent, span: _Span, y: float, tail_to: float | None) -> Ch
     assert date is not None
     start_x, end_x = span.x(date.start_moment()), span.x(date.end_moment())
     shape = _shape(date)
-    width = max(end_x - start_x, 0.4)
+    width = max(end_x - start_x, 0.8)
     tail = (
         tail_to if event.status == "ongoing" and tail_to is not None and tail_to > end_x else None
     )
@@ -544,12 +564,11 @@ def _bracket(burst: Sequence[ChartEvent], span: _Span, y: float) -> tuple[Bracke
     start = min(event.date.start_moment() for event in burst if event.date is not None)
     end = max(event.date.end_moment() for event in burst if event.date is not None)
     x = span.x(start)
-    label_y = y + LINE_HEIGHT - 4
-    bar_y = label_y + 6
+    label_y = (y + LINE_HEIGHT - 4, y + 2 * LINE_HEIGHT - 4)  # its span, then its count
+    bar_y = label_y[-1] + 6
     width = _round(max(span.x(end) - x, 0.8))
-    first, last = burst[0].date_text, burst[-1].date_text
     return (
-        Bracket(x, width, bar_y, first, last, label_y, len(burst)),
+        Bracket(x, width, bar_y, span_label(start, end), label_y, len(burst)),
         bar_y + BAR_HEIGHT + ROW_GAP,
     )
 
@@ -580,6 +599,11 @@ def _era_bands(
     for index, era in visible:
         x, end_x = span.x(era.start), span.x(era.end)
         width = text_width(era.title)
+        if era.start < span.start and (end_x - x) * NARROW_PX / 100 < width:
+            # Only the end of an era that began before the panel: a sliver, not worth a title
+            # that would sit over the next era.
+            bands.append(EraBand(era.id, "", x, _round(end_x - x), x, 0, "start", index % 2))
+            continue
         left = x * NARROW_PX / 100 + 3
         anchor = "start"
         label_x = _round(x + 3 * 100 / NARROW_PX) if left + width <= NARROW_PX else end_x
@@ -762,8 +786,11 @@ def text_width(text: str, font_size: int = FONT_SIZE) -> float:
     return ems * font_size * 1.05
 
 
-def wrap_label(text: str, width: float, font_size: int = FONT_SIZE) -> tuple[str, ...]:
-    """Split a label into at most two lines that fit `width` px; an ellipsis ends a cut label."""
+def wrap_label(
+    text: str, width: float, max_lines: int = _MAX_LINES, font_size: int = FONT_SIZE
+) -> tuple[str, ...]:
+    """Split a label into lines that fit `width` px (two at most unless told); an ellipsis
+    ends a cut label."""
     lines: list[str] = []
     words = text.split()
     current = ""
@@ -778,7 +805,7 @@ def wrap_label(text: str, width: float, font_size: int = FONT_SIZE) -> tuple[str
             current, words[0] = words[0][:cut], words[0][cut:]
         lines.append(current)
         current = ""
-        if len(lines) == _MAX_LINES:
+        if len(lines) == max_lines:
             break
     if current:
         lines.append(current)

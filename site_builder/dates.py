@@ -1171,9 +1171,25 @@ def tick_context(step: Step, boundary: int) -> str | None:
     return None
 
 
-def span_text(start: str, end: str) -> str:
-    """Two date texts as a span ("from 1815 to 2026")."""
-    return f"from {start} to {end}" if start != end else f"on {start}"
+def span_label(start: int, end: int) -> str:
+    """A stretch of time (start included, end excluded) at a precision that fits its length:
+    "23 March – 3 April 2021", "March–July 2021", "49–27 BC"."""
+    length = end - start
+    last = end - 1
+    first_year, first_month, first_day = civil_from_days(start // SECONDS_PER_DAY)
+    last_year, last_month, last_day = civil_from_days(last // SECONDS_PER_DAY)
+    if length > 2 * YEAR.seconds():
+        first_point = PointDate(Precision.YEAR, first_year)
+        last_point = PointDate(Precision.YEAR, last_year)
+    elif length > 62 * SECONDS_PER_DAY:
+        first_point = PointDate(Precision.MONTH, first_year, first_month)
+        last_point = PointDate(Precision.MONTH, last_year, last_month)
+    else:
+        first_point = PointDate(Precision.DAY, first_year, first_month, first_day)
+        last_point = PointDate(Precision.DAY, last_year, last_month, last_day)
+    if first_point == last_point:
+        return first_point.text()
+    return "".join(range_parts(first_point, last_point))
 
 
 def zone_text(zone: str | None, offset: int | None) -> str:

@@ -385,19 +385,26 @@ class ViewBuilder:
             if not runs or runs[-1][0] != period:
                 runs.append((period, []))
             runs[-1][1].append(event)
+        anchors: set[str] = set()  # a year can open groups in two eras: ids stay unique
         return [
             TimelineSection(
                 self.era(era) if era is not None else None,
-                tuple(self._period_group(period, run) for period, run in runs),
+                tuple(self._period_group(period, run, era, anchors) for period, run in runs),
             )
             for era, runs in sections
         ]
 
-    def _period_group(self, period: Period | None, events: list[Event]) -> PeriodGroup:
+    def _period_group(
+        self, period: Period | None, events: list[Event], era: Era | None, anchors: set[str]
+    ) -> PeriodGroup:
         views = tuple(self.event(event) for event in events)
+        anchor = f"when-{period.slug() if period is not None else 'undated'}"
+        if anchor in anchors:
+            anchor = f"{anchor}-{era.id}" if era is not None else f"{anchor}-{len(anchors)}"
+        anchors.add(anchor)
         if period is None:  # events with no date yet
-            return PeriodGroup(UnknownDate().text(), None, "when-undated", views)
-        return PeriodGroup(period.label(), period.machine(), f"when-{period.slug()}", views)
+            return PeriodGroup(UnknownDate().text(), None, anchor, views)
+        return PeriodGroup(period.label(), period.machine(), anchor, views)
 
     def era(self, era: Era) -> EraView:
         """An era's view."""
