@@ -265,6 +265,8 @@ def _placement_cycles(site: Site) -> Iterator[Problem]:
     events = site.events_by_id
     reported: set[str] = set()
     for event in site.events:
+        if event.after == event.id:
+            continue  # reported as placed after itself
         chain: list[str] = []
         current: Event | None = event
         while current is not None and current.after is not None and current.id not in chain:
