@@ -365,26 +365,33 @@ class ViewBuilder:
 
     def timeline(self, events: Sequence[Event] | None = None) -> list[TimelineSection]:
         """Events (all of them unless given) in timeline order, in sections by era and, inside
-        them, in groups by a period that fits their span (hours to centuries)."""
+        each section, in groups by a period that fits the section's span (hours to centuries:
+        the days of an incident are listed by day even inside a story of years)."""
         events = self.site.events_in_order() if events is None else list(events)
-        step = grouping_step(*_span_of(events))
-        sections: list[tuple[Era | None, list[tuple[Period | None, list[Event]]]]] = []
-        era: Era | None = None
-        period: Period | None = None
+        eras: list[tuple[Era | None, bool, list[Event]]] = []  # (era, undated, events)
         for index, event in enumerate(events):
-            date = event.dated
-            if event.after is not None and index > 0:
-                pass  # placed after another event: listed with it
-            elif date is None:
-                era, period = None, None  # no date yet: a group of its own, at the end
+            # An event placed after another is listed with it; undated ones at the end.
+            if event.after is None or index == 0:
+                era, undated = self.site.era_of(event), event.dated is None
+            if not eras or eras[-1][:2] != (era, undated):
+                eras.append((era, undated, []))
+            eras[-1][2].append(event)
+        sections: list[tuple[Era | None, list[tuple[Period | None, list[Event]]]]] = []
+        for era, undated, members in eras:
+            step = grouping_step(*_span_of(members))
+            runs: list[tuple[Period | None, list[Event]]] = []
+            period: Period | None = None
+            for index, event in enumerate(members):
+                date = event.dated
+                if not undated and date is not None and (event.after is None or index == 0):
+                    period = period_of(date, step)
+                if not runs or runs[-1][0] != period:
+                    runs.append((period, []))
+                runs[-1][1].append(event)
+            if sections and sections[-1][0] is era:
+                sections[-1][1].extend(runs)
             else:
-                era, period = self.site.era_of(event), period_of(date, step)
-            if not sections or sections[-1][0] is not era:
-                sections.append((era, []))
-            runs = sections[-1][1]
-            if not runs or runs[-1][0] != period:
-                runs.append((period, []))
-            runs[-1][1].append(event)
+                sections.append((era, runs))
         anchors: set[str] = set()  # a year can open groups in two eras: ids stay unique
         return [
             TimelineSection(
@@ -684,6 +691,7 @@ def _timeline_context(
         "parts": parts,
         "clock_note": views.clock_note(drawn),
         "status_labels": STATUS_LABELS,
+        "statuses": {event.status for event in drawn},
     }
 
 
