@@ -256,6 +256,11 @@ class PointDate:
 
     def start(self) -> int:
         """The first second this date can mean, on the timeline's clock."""
+        return self._start
+
+    @functools.cached_property
+    def _start(self) -> int:
+        # Asked for again and again (sorting, grouping, the chart): computed once.
         seconds = self.start_day() * SECONDS_PER_DAY
         if self.precision is Precision.TIME:
             seconds += (self.hour or 0) * 3600 + (self.minute or 0) * 60 + (self.second or 0)

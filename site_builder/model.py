@@ -423,10 +423,11 @@ PAGE_BUDGET = 50 * 1024
 # key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
 # mark): measured on the default theme, so that a timeline is split before a page outgrows the
 # budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
-_PAGE_BYTES = 19_000
+_PAGE_BYTES = 20_000
 _EVENT_BYTES = 560
 _CITATION_BYTES = 190
 _PLAYER_BYTES = 70
+_ERA_BYTES = 700
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
 
@@ -553,11 +554,28 @@ class Site:
         return tuple(parts)
 
     def _fits(self, events: Sequence[Event]) -> bool:
-        weight = _PAGE_BYTES + sum(self._event_weight(event) for event in events)
+        weight = self._page_weight + sum(self._event_weight(event) for event in events)
         return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET
+
+    @cached_property
+    def _page_weight(self) -> int:
+        """Estimated bytes of a timeline page without its events: the page itself, and the
+        eras (a band of the chart, a section of the list), counted on every page."""
+        eras = sum(
+            _ERA_BYTES + 2 * len(era.title) + len(era.body or "") * 11 // 10 for era in self.eras
+        )
+        return _PAGE_BYTES + eras
 
     def _event_weight(self, event: Event) -> int:
         """Estimated bytes an event adds to a timeline page of the default theme."""
+        return self._event_weights[event.id]
+
+    @cached_property
+    def _event_weights(self) -> dict[str, int]:
+        # Once per event: packing periods into pages asks again and again.
+        return {event.id: self._weigh(event) for event in self.events}
+
+    def _weigh(self, event: Event) -> int:
         players = self.players_by_id
         sources = self.sources_by_id
         words = 3 * len(event.title) + len(event.when or "") + len(event.body or "") * 11 // 10

@@ -13,7 +13,7 @@ import logging
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -613,8 +613,6 @@ class TimelinePartLink:
     url: str
     count: int
     current: bool
-    first: DateView | None = None  # the dates of its first and last events
-    last: DateView | None = None
 
 
 def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
@@ -631,8 +629,21 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
         )
         return
 
+    every = [
+        TimelinePartLink(
+            _part_label(part),
+            views.urls.url(timeline_part_path(part.slug)),
+            len(part.events),
+            current=False,
+        )
+        for part in parts
+    ]
+
     def links(current: str) -> list[TimelinePartLink]:
-        return [_part_link(part, views, part.slug == current) for part in parts]
+        return [
+            replace(link, current=True) if part.slug == current else link
+            for part, link in zip(parts, every, strict=True)
+        ]
 
     first, last = _part_label(parts[0]), _part_label(parts[-1])
     yield PageSpec(
@@ -657,18 +668,6 @@ def _part_label(part: TimelinePart) -> str:
     if part.first is None or part.last is None:
         return ""
     return period_range_label(part.first, part.last)
-
-
-def _part_link(part: TimelinePart, views: ViewBuilder, current: bool) -> TimelinePartLink:
-    dated = [event.dated for event in part.events if event.dated is not None]
-    return TimelinePartLink(
-        _part_label(part),
-        views.urls.url(timeline_part_path(part.slug)),
-        len(part.events),
-        current,
-        date_view(dated[0]) if dated else None,
-        date_view(dated[-1]) if dated else None,
-    )
 
 
 def _timeline_context(

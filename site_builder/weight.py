@@ -38,7 +38,7 @@ def page_weights(
     weights = []
     for path in sorted(pages):
         css = js = 0
-        for url in {href for href, _ in pages[path].links}:
+        for url in {href for href, _ in pages[path].links if ".css" in href or ".js" in href}:
             target = urlsplit(url).path
             if not target.startswith(base_path) or not target.endswith((".css", ".js")):
                 continue
