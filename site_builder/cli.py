@@ -219,6 +219,7 @@ def run_check(args: argparse.Namespace) -> int:
                 (site.players, "player"),
                 (site.sources, "source"),
                 (site.summaries, "summary"),
+                *(((site.eras, "era"),) if site.eras else ()),
             )
         )
         print(f"No problems: {counts}{checked}")

@@ -677,8 +677,11 @@ def _timeline_context(
     parts: list[TimelinePartLink],
     charted: Sequence[Event] | None = None,
 ) -> dict[str, Any]:
-    """A timeline page: its sections (eras, periods, events), its chart (of `charted`, by
-    default its own events) and the links between the parts of a split timeline.
+    """A timeline page's context: `sections` (eras, then periods, then events), `chart` (of
+    `charted`, by default the page's own events; None without a dated event), `parts` (the
+    periods of a split timeline, empty on a single page; the index has parts and no sections),
+    `clock_note` (the clock times are shown on, when any event has a time), `status_labels`
+    and `statuses` (those of the page's events).
 
     The chart and sections are built when the template first uses them, so that an error in
     building them is reported at that line of the template.
