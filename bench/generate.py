@@ -115,8 +115,8 @@ def _quote(text: str, words: int = 8) -> str:
 
 
 def site_yaml(gen: ModuleType, as_of: str) -> str:
-    """site.yaml: one side per affiliation, the anchors' navigation."""
-    sides = "".join(f"  - id: {_slug(a)}\n    label: {_q(a)}\n" for a in gen.AFFIL)
+    """site.yaml: one group per affiliation, the anchors' navigation."""
+    groups = "".join(f"  - id: {_slug(a)}\n    label: {_q(a)}\n" for a in gen.AFFIL)
     nav = ["home", "timeline", "players", "what-happened", "why-it-matters", "what-next"]
     return (
         'title: "Explainer"\n'
@@ -127,7 +127,7 @@ def site_yaml(gen: ModuleType, as_of: str) -> str:
         "publisher:\n"
         '  name: "Bench desk"\n'
         "home: overview\n"
-        f"sides:\n{sides}"
+        f"groups:\n{groups}"
         "nav:\n" + "".join(f"  - {entry}\n" for entry in nav) + "  - sources\n"
     )
 
@@ -151,7 +151,7 @@ def player_entry(gen: ModuleType, player: dict[str, Any], n: int) -> str:
         f"  name: {_q(player['name'])}\n"
         f"  role: {_q(player['role'])}\n"
         "  kind: person\n"
-        f"  side: {_slug(player['affil'])}\n"
+        f"  group: {_slug(player['affil'])}\n"
         f"  affiliation: {_q(player['affil'])}\n"
         f"  summary: {_q(player['role'] + ', ' + player['affil'] + '.')}\n"
         f"  bio: {_block(bio, '    ')}"

@@ -17,9 +17,11 @@ from site_builder.content import ParseMemo, load_content
 from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
+from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
+from site_builder.media import prepare_media
 from site_builder.model import Site
-from site_builder.output import OutputTree, Staging, safe_relative
+from site_builder.output import LiveOutput, OutputTree, Staging, output_lock
 from site_builder.render import (
     PageSpec,
     SiteRenderer,
@@ -70,6 +72,8 @@ def load_site(
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
+    media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
+    problems += media_problems
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -78,6 +82,7 @@ def load_site(
         summaries=tuple(loaded.summaries),
         updates=tuple(loaded.updates),
         eras=tuple(loaded.eras),
+        media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
     )
     # Cross-file checks run even when some items failed to load, so the author sees
@@ -85,7 +90,48 @@ def load_site(
     problems += validate_site(site, source_texts)
     if problems:
         raise ContentError(problems)
+    for warning in _once_each(loaded.warnings):
+        log.warning("%s", warning)
+    _warn_about_language(site)
     return site
+
+
+def _once_each(warnings: list[Problem]) -> list[Problem]:
+    """A warning repeated through the content (an old field name on every player) is given
+    once, at its first place, with how many more places have it."""
+    first: dict[str, Problem] = {}
+    places: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
+    for warning in sorted(warnings, key=Problem.sort_key):
+        first.setdefault(warning.message, warning)
+        places[warning.message] = places.get(warning.message, 0) + 1
+        files.setdefault(warning.message, set()).add(str(warning.path))
+    found = []
+    for message, problem in first.items():
+        more = places[message] - 1
+        if more:
+            where = "this file" if len(files[message]) == 1 else f"{len(files[message])} files"
+            problem = replace(problem, message=f"{message} (and {more} more in {where})")
+        found.append(problem)
+    return found
+
+
+def _warn_about_language(site: Site) -> None:
+    """One warning when the theme's words fall back to English for the site's language."""
+    language = parse_language(site.config.language)
+    if language.has_catalogue:
+        return
+    missing = [label for label in catalogue_labels() if label not in site.config.labels]
+    if missing:
+        log.warning(
+            "%s: the theme has no %s words yet: %d labels are shown in English\n"
+            "    hint: translate them under 'labels:' in site.yaml (docs/labels.md lists them), "
+            "or set 'language' to one of: %s",
+            site.config.origin.path,
+            language.locale.english_name,
+            len(missing),
+            ", ".join(shipped_languages()),
+        )
 
 
 Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
@@ -98,24 +144,32 @@ _CHUNK = 64  # pages per task: small enough to balance the timeline's weight bet
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the whole site; on any problem raise before swapping, leaving old output intact.
 
-    Pages are written to the new output folder as they are rendered (by several processes on a
-    large site); only each page's links are kept, for the link check before the swap.
+    The output folder is this build's alone from before the content is read until the swap
+    (another build waits, a running `serve` refuses it). Pages are written to the new output
+    folder as they are rendered (by several processes on a large site); only each page's links
+    are kept, for the link check before the swap.
     """
     started = time.perf_counter()
-    site = load_site(options.content)
-    renderer = SiteRenderer(site, options.templates, options.base_url)
-    with Staging(options.out, protected=(options.content, options.templates)) as staging:
-        links = render_to(renderer, staging, _jobs(options.jobs, len(renderer.pages)), progress)
-        for path, text in renderer.extra_files().items():
-            staging.write(path, text)
-        for folder, overrides in static_folders(options):
-            staging.copy_folder(folder, "static", replace=overrides)
-        broken = check_site_links(site, staging.paths, links, _base(site, options))
-        folder = staging.folder
-        weights = page_weights(links, lambda path: _file_size(folder / path), _base(site, options))
-        broken += over_budget(weights)
-        _report_broken_links(broken, options)
-        staging.commit()
+    with output_lock(options.out, "build"):
+        site = load_site(options.content)
+        renderer = SiteRenderer(site, options.templates, options.base_url)
+        with Staging(options.out, protected=(options.content, options.templates)) as staging:
+            jobs = _jobs(options.jobs, len(renderer.pages))
+            links = render_to(renderer, staging, jobs, progress)
+            for path, text in renderer.extra_files().items():
+                staging.write(path, text)
+            for media in site.media_files.values():
+                staging.write(media.path, media.data)
+            for folder, overrides in static_folders(options):
+                staging.copy_folder(folder, "static", replace=overrides)
+            broken = check_site_links(site, staging.paths, links, _base(site, options))
+            folder = staging.folder
+            weights = page_weights(
+                links, lambda path: _file_size(folder / path), _base(site, options)
+            )
+            broken += over_budget(weights)
+            _report_broken_links(broken, options)
+            staging.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
     log.info("built %d pages in %.2f s", pages, seconds)
@@ -162,7 +216,7 @@ def render_to(
             progress(len(links) + len(problems), total)
 
     global _WORK
-    _WORK = (renderer, staging.folder)
+    _WORK = (renderer, staging)
     try:
         if jobs > 1 and len(chunks) > 1:
             _precompile(renderer)  # once here rather than once per process
@@ -189,12 +243,12 @@ class _ChunkResult:
 
 
 # What the rendering processes work on: set before forking, so each process inherits it.
-_WORK: tuple[SiteRenderer, Path] | None = None
+_WORK: tuple[SiteRenderer, Staging] | None = None
 
 
 def _render_chunk(indexes: range) -> _ChunkResult:
     assert _WORK is not None, "render_to sets the work before rendering"
-    renderer, folder = _WORK
+    renderer, staging = _WORK
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
     for index in indexes:
@@ -204,9 +258,7 @@ def _render_chunk(indexes: range) -> _ChunkResult:
         except ContentError as error:
             problems += error.problems
             continue
-        target = folder / safe_relative(output_file(spec.path))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        staging.put(output_file(spec.path), html)  # recorded by render_to, in this process
         links[spec.path] = page_links(html)
     return _ChunkResult(links, problems)
 
@@ -227,6 +279,8 @@ def render_tree(
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
+    for media in site.media_files.values():
+        tree.add(media.path, media.data)
     for folder, overrides in static_folders(options):
         tree.add_folder(folder, "static", replace=overrides)
     return tree
@@ -243,25 +297,21 @@ def static_folders(options: BuildOptions) -> list[tuple[Path, bool]]:
 
 
 def write_tree(
-    site: Site,
-    tree: OutputTree,
-    options: BuildOptions,
-    previous: Mapping[str, bytes] | None = None,
+    site: Site, tree: OutputTree, options: BuildOptions, live: LiveOutput | None = None
 ) -> int:
     """Check the tree's links (an error with --strict, else warnings), then write it.
 
-    Without `previous` the tree is swapped in whole; with the files the output holds
-    (`previous`), only those that changed are replaced, each atomically: serve's rebuilds,
-    where swapping a thousand-page folder costs more than everything else.
-    Returns the number of HTML pages.
+    Without `live` the tree is swapped in whole; through `live` (serve's rebuilds, where
+    swapping a thousand-page folder costs more than everything else) only the files that
+    changed are replaced, all or none. Returns the number of HTML pages.
     """
     _report_broken_links(
         link_problems(site, tree, options) + budget_problems(site, tree, options), options
     )
-    if previous is None:
+    if live is None:
         tree.commit(options.out, protected=(options.content, options.templates))
     else:
-        tree.update(options.out, previous)
+        live.write(tree)
     return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
@@ -329,8 +379,8 @@ class SiteBuilder:
         # Template files changed since the last good build (a failed build keeps them pending).
         self._pending_templates: set[str] = set()
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
-        self._memo: ParseMemo = {}
-        self._written: dict[str, bytes] = {}  # the output as the last build left it
+        self._memo = ParseMemo()
+        self._output = LiveOutput(options.out, protected=(options.content, options.templates))
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -340,12 +390,17 @@ class SiteBuilder:
         return UrlBuilder(base_url).base_path
 
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
-        """Build again after `changed` files changed (None: build everything); log the time."""
+        """Build again after `changed` files changed (None: build everything); log the time.
+
+        A file in `changed` is read again and compared by its bytes with what was parsed
+        before, whatever its size and time stamp say (`cp -p`, `touch -r` and unpacked archives
+        put the old ones back); a file not in it is trusted when its stamp is unchanged.
+        """
         started = time.perf_counter()
-        for path in changed or ():
-            self._memo.pop(str(path), None)  # whatever its time stamp says
+        self._memo.doubt(changed or ())
         site = load_site(self.options.content, memo=self._memo)
-        self._pending_templates |= self._template_names(changed or frozenset())
+        changed_templates = self._template_names(changed or frozenset())
+        self._pending_templates |= changed_templates
         template_files = self._list_templates()
         changes: Changes | None = None
         if (
@@ -358,6 +413,7 @@ class SiteBuilder:
             # the compiled-template cache would not notice: start from a fresh environment.
             self._environment = make_environment(template_dirs(self.options.templates))
         else:
+            _forget_templates(self._environment, changed_templates)
             changes = diff_sites(self._site, site)
             changes = replace(changes, templates=frozenset(self._pending_templates))
         rendered = 0
@@ -387,9 +443,7 @@ class SiteBuilder:
             reuse=reuse,
         )
         tree = render_tree(site, self.options, pages)
-        incremental = changes is not None and bool(self._written) and self.options.out.is_dir()
-        total = write_tree(site, tree, self.options, self._written if incremental else None)
-        self._written = {path: tree.get(path) for path in tree.paths}
+        total = write_tree(site, tree, self.options, self._output)
         self._site, self._pages, self._template_files = site, pages, template_files
         self._pending_templates.clear()
         self.last_rendered = rendered
@@ -420,3 +474,14 @@ class SiteBuilder:
         return frozenset(
             path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
         )
+
+
+def _forget_templates(environment: jinja2.Environment, names: set[str]) -> None:
+    """Drop changed templates from Jinja's cache: it trusts a file's modification time, which an
+    editor or a sync tool may have put back, and would keep the old compiled template."""
+    if not names or environment.cache is None:
+        return
+    for key in list(environment.cache.keys()):
+        # Jinja keys its cache by (loader, template name).
+        if isinstance(key, tuple) and key and key[-1] in names:
+            del environment.cache[key]

@@ -21,7 +21,17 @@ from pathlib import Path
 
 from site_builder import __version__
 
-CACHE_DIR = Path(".site_builder_cache")
+# The cache lives beside the output folder it describes (`_site/` -> `.site_builder_cache/` in
+# the same parent): with the project when the output is in the project, and never in whatever
+# folder the command happened to be started from. Not inside the output: that is published.
+CACHE_NAME = ".site_builder_cache"
+
+
+def cache_folder(out: Path) -> Path:
+    """Where the build cache of an output folder lives: beside it."""
+    return out.resolve().parent / CACHE_NAME
+
+
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -102,11 +112,11 @@ def _files(root: Path) -> Iterator[tuple[str, Path]]:
 class BuildCache:
     """The record of the last successful build into one output folder."""
 
-    def __init__(self, inputs: BuildInputs, folder: Path = CACHE_DIR) -> None:
+    def __init__(self, inputs: BuildInputs, folder: Path | None = None) -> None:
         self.inputs = inputs
-        self.folder = folder
+        self.folder = folder if folder is not None else cache_folder(inputs.out)
         key = hashlib.blake2b(str(inputs.out.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = folder / f"build-{key}.json"
+        self.path = self.folder / f"build-{key}.json"
 
     def lookup(self, key: str) -> CachedBuild | None:
         """The last build's report if it had this key and its output is untouched."""
@@ -121,7 +131,10 @@ class BuildCache:
         return CachedBuild(record["pages"], record["files"], tuple(record["warnings"]))
 
     def store(self, key: str, build: CachedBuild) -> None:
-        """Record a successful build made from inputs with this key (taken before it began)."""
+        """Record a successful build made from inputs with this key (taken before it began).
+
+        Raises OSError when the record cannot be written (the caller warns: it is a shortcut).
+        """
         record = {
             "key": key,
             "pages": build.pages,
@@ -129,14 +142,18 @@ class BuildCache:
             "warnings": list(build.warnings),
             "output": output_state(self.inputs.out),
         }
-        self.folder.mkdir(exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by site-builder; safe to delete.\n*\n", encoding="utf-8")
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".build-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(record, file)
-        os.replace(temporary, self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(record, file)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)  # a full disk leaves no half record behind
+            raise
 
     def forget(self) -> None:
         """Drop the record (a failed build must not leave a stale one claiming success)."""

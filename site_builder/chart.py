@@ -21,19 +21,43 @@ distance on the chart a matter of reading the break marks.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from site_builder.dates import (
-    SECONDS_PER_DAY,
-    FuzzyDate,
-    Precision,
-    Step,
-    Unit,
-    span_label,
-    tick_context,
-    tick_label,
-)
+from site_builder.dates import SECONDS_PER_DAY, FuzzyDate, Precision, Step, Unit
+
+
+class ChartWords(Protocol):
+    """What the chart writes, in the site's language (render.ChartWords: dates from
+    i18n.DateFormatter, sentences from the catalogue). The chart measures every text it draws,
+    so it asks for them while it lays itself out."""
+
+    def tick(self, step: Step, boundary: int) -> str:
+        """An axis label at a step's boundary ("15:00", "Mar", "300 BC")."""
+        ...
+
+    def tick_context(self, step: Step, boundary: int) -> str | None:
+        """The larger unit under a label (the day of an hour), or None."""
+        ...
+
+    def span(self, start: int, end: int) -> str:
+        """A stretch of time at a precision that fits it ("23 March – 3 April 2021")."""
+        ...
+
+    def inset_heading(self, span: str) -> str:
+        """The heading of a burst's inset ("In detail: 23–29 March 2021")."""
+        ...
+
+    def burst_where(self, span: str) -> str:
+        """Where a burst is, over its bracket ("23–29 March 2021:")."""
+        ...
+
+    def burst_count(self, count: int) -> str:
+        """How many events of a burst the inset draws ("7 events, drawn again below")."""
+        ...
+
 
 # Widths of the chart in CSS pixels (style.css: a 46rem column less its padding, and 320 px less
 # the page's and the chart's padding). The browser tests measure the real labels at both.
@@ -127,11 +151,6 @@ class TickSet:
     ticks: tuple[ChartTick, ...]
 
     @property
-    def step_name(self) -> str:
-        """The step in words ("decades")."""
-        return self.step.name()
-
-    @property
     def labels(self) -> int:
         """How many labels the axis shows (ticks and their context lines)."""
         return len(self.ticks) + sum(1 for tick in self.ticks if tick.context)
@@ -196,6 +215,7 @@ class Bracket:
     width: float
     y: float
     span_text: str  # "23 March – 3 April 2021"
+    lines: tuple[str, ...]  # where it is, then how many events: wrapped to the narrow width
     label_y: tuple[float, ...]
     count: int
 
@@ -206,8 +226,8 @@ class AsOf:
 
     x: float
     side: str  # "inside", "before" or "after"
-    text: str
-    label_y: float
+    lines: tuple[str, ...]  # "As of 19 July 2025", with an arrow at an edge; wrapped if long
+    label_y: tuple[float, ...]
     anchor: str
 
 
@@ -217,7 +237,8 @@ class ChartPanel:
 
     top: float
     inset: bool  # the panel of a burst, drawn under the main one
-    heading_y: float
+    heading: tuple[str, ...]  # an inset's heading, wrapped to the narrow width
+    heading_y: tuple[float, ...]
     label_y: float  # baseline of the tick labels (their context line is one line lower)
     axis_y: float
     rows_bottom: float  # where the grid, bands and the "as of" line end
@@ -233,12 +254,6 @@ class ChartPanel:
     start_text: str
     end_text: str
     span_text: str  # the dates of its events, at a precision that fits: "23 March – 3 April 2021"
-
-    @property
-    def steps(self) -> str:
-        """The axis's steps in words, narrow first ("years", or "decades and years")."""
-        names = list(dict.fromkeys(tick_set.step_name for tick_set in self.tick_sets))
-        return " and ".join(names)
 
 
 @dataclass(frozen=True)
@@ -281,10 +296,13 @@ _STATUS_ORDER = ("happened", "ongoing", "proposed", "postponed", "cancelled")
 def timeline_chart(
     events: Sequence[ChartEvent],
     as_of: FuzzyDate,
-    as_of_text: str,
+    as_of_label: str,
+    words: ChartWords,
     eras: Sequence[ChartEra] = (),
 ) -> TimelineChart | None:
-    """Lay out events (in timeline order) and eras; None for no dated event or too many."""
+    """Lay out events (in timeline order) and eras; None for no dated event or too many.
+
+    `as_of_label` is the sentence for the "as of" date ("As of 19 July 2025")."""
     drawn = [event for event in events if event.date is not None]
     if not drawn or len(events) > MAX_EVENTS:
         return None
@@ -293,12 +311,22 @@ def timeline_chart(
     burst = _find_burst(drawn, main_span)
     in_burst = {event.id for event in burst or ()}
     main_events = [event for event in drawn if event.id not in in_burst]
-    main = _panel(main_events, eras, main_span, as_of, as_of_text, lanes, 0, burst=burst)
+    main = _panel(main_events, eras, main_span, as_of, as_of_label, words, lanes, 0, burst=burst)
     panels = [main]
     if burst is not None:
         inset_span = _span(burst, ())
         panels.append(
-            _panel(burst, eras, inset_span, as_of, as_of_text, lanes, main.bottom + 8, inset=True)
+            _panel(
+                burst,
+                eras,
+                inset_span,
+                as_of,
+                as_of_label,
+                words,
+                lanes,
+                main.bottom + 8,
+                inset=True,
+            )
         )
     shapes = {_shape(event.date) for event in drawn if event.date is not None}
     statuses = {event.status for event in drawn}
@@ -375,7 +403,8 @@ def _panel(
     eras: Sequence[ChartEra],
     span: _Span,
     as_of: FuzzyDate,
-    as_of_text: str,
+    as_of_label: str,
+    words: ChartWords,
     lanes: Sequence[str | None],
     top: float,
     inset: bool = False,
@@ -389,17 +418,19 @@ def _panel(
     if not inset:
         span = _as_of_span(span, as_of.start_moment(), data_end)
     y = top
-    heading_y = 0.0
+    heading: tuple[str, ...] = ()
+    heading_y: tuple[float, ...] = ()
     if inset:
-        y += LINE_HEIGHT
-        heading_y = y - 3
-    tick_sets = _tick_sets(span)
+        heading = wrap_label(words.inset_heading(_events_span(events, words)), NARROW_PX)
+        heading_y = tuple(y + LINE_HEIGHT * (index + 1) - 3 for index in range(len(heading)))
+        y += LINE_HEIGHT * len(heading)
+    tick_sets = _tick_sets(span, words)
     for _ in range(8):  # a span too short for two of its labels (years of 10,000 BC) widens
         if all(len(tick_set.ticks) >= 2 for tick_set in tick_sets):
             break
         quarter = (span.end - span.start) // 2
         span = _Span(span.start - quarter, span.end + quarter, span.finest)
-        tick_sets = _tick_sets(span)
+        tick_sets = _tick_sets(span, words)
     has_context = any(tick.context for tick_set in tick_sets for tick in tick_set.ticks)
     label_y = y + LINE_HEIGHT - 3
     axis_y = label_y + (LINE_HEIGHT if has_context else 0) + 6
@@ -413,7 +444,7 @@ def _panel(
     marks: list[ChartMark] = []
     bracket = None
     if burst:
-        bracket, y = _bracket(burst, span, y + 2)
+        bracket, y = _bracket(burst, span, y + 2, words)
     present = [lane for lane in lanes if any(event.lane == lane for event in events)]
     for lane in present:
         members = [event for event in events if event.lane == lane]
@@ -432,10 +463,11 @@ def _panel(
     rows_bottom = y
     as_of_view: AsOf | None = None
     if not inset or span.start <= moment <= span.end:  # an inset shows it only inside
-        as_of_view, y = _as_of(span, moment, as_of_text, y)
+        as_of_view, y = _as_of(span, moment, as_of_label, y)
     return ChartPanel(
         top=top,
         inset=inset,
+        heading=heading,
         heading_y=heading_y,
         label_y=label_y,
         axis_y=axis_y,
@@ -451,16 +483,16 @@ def _panel(
         as_of=as_of_view,
         start_text=events[0].date_text if events else "",
         end_text=events[-1].date_text if events else "",
-        span_text=_events_span(events),
+        span_text=_events_span(events, words),
     )
 
 
-def _events_span(events: Sequence[ChartEvent]) -> str:
+def _events_span(events: Sequence[ChartEvent], words: ChartWords) -> str:
     dates = [event.date for event in events if event.date is not None]
     if not dates:
         return ""
     start = min(date.start_moment() for date in dates)
-    return span_label(start, max(date.end_moment() for date in dates))
+    return words.span(start, max(date.end_moment() for date in dates))
 
 
 def _lane_order(events: Sequence[ChartEvent]) -> list[str | None]:
@@ -559,28 +591,47 @@ def _groups(marks: Sequence[ChartMark]) -> tuple[MarkGroup, ...]:
     return tuple(MarkGroup(shape, status, tuple(items)) for (shape, status), items in found.items())
 
 
-def _bracket(burst: Sequence[ChartEvent], span: _Span, y: float) -> tuple[Bracket, float]:
+def _bracket(
+    burst: Sequence[ChartEvent], span: _Span, y: float, words: ChartWords
+) -> tuple[Bracket, float]:
     """A row saying where the burst is: its bracket, and how many events the inset shows."""
     start = min(event.date.start_moment() for event in burst if event.date is not None)
     end = max(event.date.end_moment() for event in burst if event.date is not None)
     x = span.x(start)
-    label_y = (y + LINE_HEIGHT - 4, y + 2 * LINE_HEIGHT - 4)  # its span, then its count
+    where = words.span(start, end)
+    lines = (
+        *wrap_label(words.burst_where(where), NARROW_PX),
+        *wrap_label(words.burst_count(len(burst)), NARROW_PX),
+    )
+    label_y = tuple(y + LINE_HEIGHT * (index + 1) - 4 for index in range(len(lines)))
     bar_y = label_y[-1] + 6
     width = _round(max(span.x(end) - x, 0.8))
     return (
-        Bracket(x, width, bar_y, span_label(start, end), label_y, len(burst)),
+        Bracket(x, width, bar_y, where, lines, label_y, len(burst)),
         bar_y + BAR_HEIGHT + ROW_GAP,
     )
 
 
-def _as_of(span: _Span, moment: int, text: str, y: float) -> tuple[AsOf, float]:
-    label_y = y + LINE_HEIGHT - 4
+def _as_of(span: _Span, moment: int, label: str, y: float) -> tuple[AsOf, float]:
+    """The "as of" label: at the edge the date lies beyond (with an arrow to it), or beside
+    its line, on the side where it fits the narrow width; wrapped when it fits neither."""
     if moment < span.start:
-        return AsOf(0, "before", text, label_y, "start"), y + LINE_HEIGHT
-    if moment > span.end:
-        return AsOf(100, "after", text, label_y, "end"), y + LINE_HEIGHT
-    x = span.x(moment)
-    return AsOf(x, "inside", text, label_y, "end" if x > 50 else "start"), y + LINE_HEIGHT
+        x, side, label = 0.0, "before", f"← {label}"
+    elif moment > span.end:
+        x, side, label = 100.0, "after", f"{label} →"
+    else:
+        x, side = span.x(moment), "inside"
+    at = x * NARROW_PX / 100
+    size = text_width(label)
+    if side == "before" or (side == "inside" and at + size <= NARROW_PX):
+        anchor, room = "start", NARROW_PX - at
+    elif side == "after" or at - size >= 0:
+        anchor, room = "end", at
+    else:  # fits neither side of its line: the wider side, wrapped
+        anchor, room = ("start", NARROW_PX - at) if at < NARROW_PX / 2 else ("end", at)
+    lines = wrap_label(label, max(room, NARROW_PX / 2), max_lines=3)
+    label_y = tuple(y + LINE_HEIGHT * (index + 1) - 4 for index in range(len(lines)))
+    return AsOf(x, side, lines, label_y, anchor), y + LINE_HEIGHT * len(lines)
 
 
 def _era_bands(
@@ -635,9 +686,9 @@ def _era_bands(
 # --------------------------------------------------------------------------- the axis
 
 
-def _tick_sets(span: _Span) -> tuple[TickSet, ...]:
-    narrow = _fitting(span, NARROW_PX)
-    wide = _fitting(span, WIDE_PX)
+def _tick_sets(span: _Span, words: ChartWords) -> tuple[TickSet, ...]:
+    narrow = _fitting(span, NARROW_PX, words)
+    wide = _fitting(span, WIDE_PX, words)
     if wide.step == narrow.step:
         return (TickSet("all", narrow.step, narrow.ticks),)
     return (
@@ -646,22 +697,22 @@ def _tick_sets(span: _Span) -> tuple[TickSet, ...]:
     )
 
 
-def _fitting(span: _Span, width: float) -> TickSet:
+def _fitting(span: _Span, width: float, words: ChartWords) -> TickSet:
     """The finest step whose labels fit at `width` (and no finer than the data)."""
     finest_unit = span.finest.level
     candidates = [step for step in AXIS_STEPS if step.unit.value >= finest_unit]
     for step in candidates:
         if (span.end - span.start) / step.seconds() > width / 12:
             continue  # more ticks than could ever fit
-        ticks = _ticks(step, span, width)
+        ticks = _ticks(step, span, width, words)
         if ticks is not None and len(ticks) >= 2:
             return TickSet("all", step, ticks)
     step = candidates[-1]
-    return TickSet("all", step, _ticks(step, span, width, force=True) or ())
+    return TickSet("all", step, _ticks(step, span, width, words, force=True) or ())
 
 
 def _ticks(
-    step: Step, span: _Span, width: float, force: bool = False
+    step: Step, span: _Span, width: float, words: ChartWords, force: bool = False
 ) -> tuple[ChartTick, ...] | None:
     """The ticks of a step inside the span, or None if their labels would overlap at `width`."""
     boundaries = [
@@ -674,14 +725,14 @@ def _ticks(
     previous_context: str | None = None
     for moment in boundaries:
         x = span.x(moment)
-        label = tick_label(step, moment)
+        label = words.tick(step, moment)
         anchor, left, right = _placed(x * width / 100, text_width(label), width)
         if left < label_end + LABEL_GAP:
             if force:
                 continue
             return None
         label_end = right
-        context = tick_context(step, moment)
+        context = words.tick_context(step, moment)
         shown_context = context if context != previous_context else None
         previous_context = context
         context_anchor = "start"
@@ -762,9 +813,10 @@ def _shape(date: FuzzyDate) -> str:
 
 
 # Glyph widths in ems, generous for the system sans-serif fonts (DejaVu Sans is the widest of
-# them), so that labels measured here never overlap when drawn.
-_NARROW_GLYPHS = frozenset("iljtfrI.,:;'!|()[] ")
-_WIDE_GLYPHS = frozenset("mwMW@%")
+# them), so that labels measured here never overlap when drawn; the browser tests measure the
+# real ones, in English, Ukrainian and Arabic.
+_NARROW_GLYPHS = frozenset("iljtfrI.,:;'!|()[] \u00a0\u2009\u202f")
+_WIDE_GLYPHS = frozenset("mwMW@%—жшщюыЖШЩЮЫМ")
 
 
 def text_width(text: str, font_size: int = FONT_SIZE) -> float:
@@ -773,16 +825,16 @@ def text_width(text: str, font_size: int = FONT_SIZE) -> float:
     for char in text:
         if char in _NARROW_GLYPHS:
             ems += 0.38
-        elif char in _WIDE_GLYPHS:
+        elif char in _WIDE_GLYPHS or unicodedata.east_asian_width(char) in ("W", "F"):
             ems += 1.0
         elif char.isdigit() or char.islower():
-            ems += 0.66
+            ems += 0.66 if char.isascii() else 0.72
         elif char.isupper():
-            ems += 0.78
-        elif char.isascii():
-            ems += 0.7
+            ems += 0.78 if char.isascii() else 0.86
+        elif char.isascii() or char.isalpha():
+            ems += 0.7  # ASCII signs; letters of scripts without case (Arabic, Hebrew)
         else:
-            ems += 1.0  # other scripts, dashes, arrows
+            ems += 1.0  # dashes, arrows and other signs
     return ems * font_size * 1.05
 
 

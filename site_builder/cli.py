@@ -1,24 +1,27 @@
 """The command line: parse arguments, run a command, turn errors into messages and exit codes.
 
-Exit status: 0 success, 1 content errors, 2 usage errors. Only this module prints or exits;
-tracebacks appear only with --debug (an unexpected exception is reported as an internal error).
+Exit status: 0 success, 1 content errors, 2 usage errors, 128 + N when signal N stopped it.
+Only this module prints or exits; tracebacks appear only with --debug (an unexpected exception
+is reported as an internal error; a full disk or a missing permission is not one).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from site_builder import __version__
 from site_builder.cache import BuildCache, BuildInputs, CachedBuild, fingerprint
-from site_builder.errors import SiteError, UsageError, count_of
+from site_builder.errors import MACHINE_ERRNOS, Interrupted, SiteError, UsageError, count_of
 
 if TYPE_CHECKING:
     from site_builder.build import BuildOptions
@@ -77,7 +80,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache",
         action="store_true",
-        help="build even if nothing changed since the last build (.site_builder_cache/)",
+        help="build even if nothing changed since the last build "
+        "(.site_builder_cache/ beside --out)",
     )
     build.add_argument(
         "--jobs",
@@ -176,7 +180,15 @@ def run_build(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.clear()
     if cache is not None:
-        cache.store(key, CachedBuild(result.pages, result.files, result.warnings))
+        try:
+            cache.store(key, CachedBuild(result.pages, result.files, result.warnings))
+        except OSError as error:  # the site is built; only the next build's shortcut is lost
+            log.warning(
+                "the build is done, but it could not be recorded in %s (%s): the next build "
+                "will build everything again",
+                cache.folder,
+                error.strerror or error,
+            )
     if not args.quiet:
         print(
             f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "
@@ -274,15 +286,16 @@ def run_deploy(args: argparse.Namespace) -> int:
     )
     result = deploy_site(options, deploy, Path.cwd(), rebuild=not args.no_build)
     if not args.quiet:
+        kept = f"; kept {', '.join(result.kept)}, committed by hand" if result.kept else ""
         if result.commit is None:
             print(
                 f"No changes to publish: {result.branch} on {result.remote} already holds "
-                f"this site ({result.files} files, source {result.source})"
+                f"this site ({result.files} files, source {result.source}){kept}"
             )
         else:
             print(
                 f"Pushed {result.branch} to {result.remote}: commit {result.commit[:12]}, "
-                f"{result.files} files, source {result.source}"
+                f"{result.files} files, source {result.source}{kept}"
             )
     return 0
 
@@ -329,6 +342,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
     # Imported here: livereload and tornado cost ~40 ms of start-up every other command skips.
     from site_builder.build import SiteBuilder
+    from site_builder.output import output_lock
     from site_builder.serve import serve
 
     if not 0 < args.port < 65536:
@@ -347,15 +361,18 @@ def run_serve(args: argparse.Namespace) -> int:
         if args.open:  # some browsers block until closed: keep the server responsive
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
-    serve(
-        builder.rebuild,
-        [options.content, options.templates],
-        options.out,
-        host=args.host,
-        port=args.port,
-        base_path=builder.base_path,
-        on_ready=ready,
-    )
+    # The output folder is serve's while it runs: a build there would swap in pages older than
+    # the last save, and serve would never know.
+    with output_lock(options.out, "serve"):
+        serve(
+            builder.rebuild,
+            [options.content, options.templates],
+            options.out,
+            host=args.host,
+            port=args.port,
+            base_path=builder.base_path,
+            on_ready=ready,
+        )
     if not args.quiet:
         print("Stopped.", flush=True)
     return 0
@@ -370,8 +387,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     run: Command = args.run
+    stopped_by: list[int] = []
+    with _sigterm_as_ctrl_c(stopped_by):
+        return _run(run, args, stopped_by)
+
+
+def _run(run: Command, args: argparse.Namespace, stopped_by: list[int]) -> int:
+    """Run a command; turn what it raises into a message and an exit status."""
     try:
         return run(args)
+    except Interrupted as error:
+        print(str(error), file=sys.stderr)
+        return error.exit_status
     except SiteError as error:
         if args.debug:
             # The tracebacks behind problems raised by code (a template calling a view that
@@ -383,15 +410,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_status
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return 130
-    except Exception as error:
-        # A bug, not a content problem: still no traceback for the author, but say what to do.
-        if args.debug:
-            raise
+        return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
+    except OSError as error:
+        if args.debug or error.errno not in MACHINE_ERRNOS:
+            return _internal_error(error, args.debug)
+        # Not a bug but the machine's state (a full disk, a read-only or forbidden folder) met
+        # somewhere the writer did not expect: say where and what it is.
+        where = f" ({error.filename})" if error.filename else ""
         print(
-            f"error: internal error: {type(error).__name__}: {error}\n"
-            "    hint: this is a bug in site-builder, not a mistake in your content; run the "
-            "command again with --debug and report the traceback it shows",
+            f"error: {error.strerror or error}{where}\n"
+            "    hint: free some space, or check that folder's permissions, then try again",
             file=sys.stderr,
         )
         return 1
+    except Exception as error:
+        return _internal_error(error, args.debug)
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c(stopped_by: list[int]) -> Iterator[None]:
+    """Make SIGTERM stop a command as Ctrl-C does, so that it cleans up (a build removes its
+    half-written folder) instead of dying on the spot; the signal is noted in `stopped_by`."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        stopped_by.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _internal_error(error: Exception, debug: bool) -> int:
+    """A bug, not a content problem: still no traceback for the author, but say what to do."""
+    if debug:
+        raise error
+    print(
+        f"error: internal error: {type(error).__name__}: {error}\n"
+        "    hint: this is a bug in site-builder, not a mistake in your content; run the "
+        "command again with --debug and report the traceback it shows",
+        file=sys.stderr,
+    )
+    return 1

@@ -7,13 +7,13 @@ Parsing functions take text plus a path used only in messages; `load_content` do
 
 from __future__ import annotations
 
-import difflib
+import hashlib
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,9 +21,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from site_builder.dates import Clock
-from site_builder.errors import ContentError, Problem
+from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
+    RENAMED_FIELDS,
     Era,
     Event,
     Origin,
@@ -63,6 +64,7 @@ class Document:
     values: Spots = field(default_factory=dict)
     keys: Spots = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but worth a change
     # values grouped by their first len(at) keys, built on first use: `spots_under` is asked
     # once per record, and scanning every value each time made loading quadratic.
     _under: dict[int, tuple[int, dict[tuple[str | int, ...], Spots]]] = field(
@@ -95,6 +97,7 @@ class Loaded:
     eras: list[Era] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     # Ids of items that failed to load, by kind: references to them are not reported again.
     unusable_ids: dict[str, set[str]] = field(
         default_factory=lambda: {"source": set(), "player": set(), "event": set()}
@@ -518,6 +521,7 @@ def _problems_from_validation(
     path: str,
     document: Document,
     base: tuple[str | int, ...],
+    renamed: dict[str, str] | None = None,
 ) -> list[Problem]:
     problems = []
     details = error.errors()
@@ -527,34 +531,38 @@ def _problems_from_validation(
         (*detail["loc"][:-1], close)
         for detail in details
         if detail["type"] == "extra_forbidden"
-        for close in difflib.get_close_matches(
-            str(detail["loc"][-1]), sorted(_fields_at(model, tuple(detail["loc"][:-1]))), n=1
+        for close in _as_list(
+            closest(str(detail["loc"][-1]), sorted(_fields_at(model, tuple(detail["loc"][:-1]))))
         )
     }
     for detail in details:
         loc = tuple(detail["loc"])
         if detail["type"] == "missing" and loc in misspelt:
             continue
-        full = (*base, *loc)
+        # A renamed field is found in the file under the name it was written with.
+        full = (*base, *_written_as(loc, renamed or {}))
         kind = detail["type"]
         context = detail.get("ctx") or {}
         hint = context.get("hint")
-        name = ".".join(str(part) for part in loc) or "item"
+        name = ".".join(str(part) for part in _written_as(loc, renamed or {})) or "item"
         if kind == "extra_forbidden":
             line, column = _nearest(document.keys, full) or _nearest(document.values, full)
             field_name = str(loc[-1])
             known = sorted(_fields_at(model, loc[:-1]))
-            close = difflib.get_close_matches(field_name, known, n=1)
+            close = closest(field_name, known)
             message = f"unknown field '{field_name}'"
-            hint = (
-                f"did you mean '{close[0]}'?" if close else f"known fields here: {', '.join(known)}"
-            )
+            hint = f"did you mean '{close}'?" if close else f"known fields here: {', '.join(known)}"
+
         else:
             line, column = _nearest(document.values, full)
             message, default_hint = _describe(kind, name, detail)
             hint = hint or default_hint
         problems.append(Problem(path, message, line, column, hint))
     return problems
+
+
+def _as_list(value: str | None) -> list[str]:
+    return [] if value is None else [value]
 
 
 def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
@@ -581,8 +589,8 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
-        close = difflib.get_close_matches(str(given), choices, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
+        close = closest(str(given), choices)
+        hint = f"did you mean '{close}'?" if close else f"use one of: {', '.join(choices)}"
         return f"'{name}' must be one of {expected}, not {_shown(given)}", hint
     if kind in ("bool_type", "bool_parsing"):
         return (
@@ -637,7 +645,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
             break
         current = _inner_model(info.annotation)
     fields = getattr(current, "model_fields", {})
-    return {name for name in fields if name != "origin"}
+    return {info.alias or name for name, info in fields.items() if name != "origin"}
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -657,9 +665,24 @@ def _inner_model_args(annotation: Any) -> Any:
     return None
 
 
-def _origin(path: str, document: Document, at: tuple[str | int, ...]) -> Origin:
+def _origin(
+    path: str, document: Document, at: tuple[str | int, ...], renamed: dict[str, str]
+) -> Origin:
     line, column = _nearest(document.values, at)
-    return Origin(path=path, line=line, column=column, spots=document.spots_under(at))
+    spots = document.spots_under(at)
+    if renamed:  # positions under the new names of renamed fields
+        old_to_new = {old: new for new, old in renamed.items()}
+        spots = {
+            (old_to_new.get(str(key[0]), key[0]), *key[1:]) if key else key: spot
+            for key, spot in spots.items()
+        }
+    return Origin(path=path, line=line, column=column, spots=spots)
+
+
+def _written_as(loc: tuple[str | int, ...], renamed: dict[str, str]) -> tuple[str | int, ...]:
+    if loc and isinstance(loc[0], str) and loc[0] in renamed:
+        return (renamed[loc[0]], *loc[1:])
+    return loc
 
 
 def _first_field(model: type[BaseModel]) -> str:
@@ -699,6 +722,10 @@ def build_record(
             )
         )
         return None
+    renamed: dict[str, str] = {}  # new name -> the old name it was written with
+    data = _renamed(model, data, path, document, at, problems, renamed)
+    if data is None:
+        return None
     if "origin" in data:
         key_line, key_column = document.keys.get((*at, "origin"), (line, column))
         problems.append(
@@ -713,12 +740,53 @@ def build_record(
         return None
     try:
         return model.model_validate(
-            {**data, "origin": _origin(path, document, at)},
+            {**data, "origin": _origin(path, document, at, renamed)},
             context={"clock": clock} if clock is not None else None,
         )
     except ValidationError as error:
-        problems.extend(_problems_from_validation(error, model, path, document, at))
+        problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
         return None
+
+
+def _renamed(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+    problems: list[Problem],
+    renamed: dict[str, str],
+) -> dict[str, Any] | None:
+    """Data with renamed fields under their new names (a located warning for each old one);
+    `renamed` records each new name's old one."""
+    renames = RENAMED_FIELDS.get(model.__name__, {})
+    for old, new in renames.items():
+        if old not in data:
+            continue
+        line, column = document.keys.get((*at, old), _nearest(document.values, at))
+        if new in data:
+            problems.append(
+                Problem(
+                    path,
+                    f"both '{old}' and '{new}' are given",
+                    line,
+                    column,
+                    f"'{old}' is the old name of '{new}': keep only '{new}'",
+                )
+            )
+            return None
+        document.warnings.append(
+            Problem(
+                path,
+                f"'{old}' is now called '{new}'",
+                line,
+                column,
+                f"rename it to '{new}' (the old name keeps working for now)",
+            )
+        )
+        data = {(new if key == old else key): value for key, value in data.items()}
+        renamed[new] = old
+    return data
 
 
 def parse_fact_list(
@@ -727,6 +795,7 @@ def parse_fact_list(
     path: str,
     problems: list[Problem],
     unusable_ids: set[str] | None = None,
+    warnings: list[Problem] | None = None,
     clock: Clock | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
@@ -756,6 +825,9 @@ def parse_fact_list(
     records = []
     for index, item in enumerate(document.data):
         record = build_record(model, item, path, document, (index,), problems, clock)
+        if warnings is not None:
+            warnings += document.warnings
+        document.warnings.clear()
         if record is not None:
             records.append(record)
         elif unusable_ids is not None and isinstance(item, dict):
@@ -767,15 +839,20 @@ def parse_fact_list(
     return records
 
 
-def parse_config(text: str, path: str, problems: list[Problem]) -> SiteConfig | None:
-    """Parse site.yaml into a SiteConfig, collecting problems."""
+def parse_config(
+    text: str, path: str, problems: list[Problem], warnings: list[Problem] | None = None
+) -> SiteConfig | None:
+    """Parse site.yaml into a SiteConfig, collecting problems (and warnings, if asked)."""
     try:
         document = parse_yaml(text, path)
     except ContentError as error:
         problems.extend(error.problems)
         return None
     problems.extend(document.problems)
-    return build_record(SiteConfig, document.data or {}, path, document, (), problems)
+    config = build_record(SiteConfig, document.data or {}, path, document, (), problems)
+    if warnings is not None:
+        warnings += document.warnings
+    return config
 
 
 def read_config_quietly(content_dir: Path) -> SiteConfig | None:
@@ -898,17 +975,54 @@ def fact_files(content_dir: Path, relative: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class _ParsedFile:
-    """One fact file's records and problems, and the state of the file they were read from."""
+    """One fact file's records and problems, and the file they were parsed from: its state on
+    disk and a hash of its bytes."""
 
     stamp: tuple[int, int, int]  # size, modification time, inode
+    digest: bytes
     clock: Clock  # the time zone its times were read in: a new one means reading them again
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
+    warnings: list[Problem] = field(default_factory=list)
 
 
-# Parsed fact files by path, kept between loads by `serve`: an edit re-reads only its file.
-ParseMemo = dict[str, _ParsedFile]
+class ParseMemo:
+    """Parsed fact files, kept between loads by `serve`: an edit parses only its file again.
+
+    Files are known by one normalised path (the real, absolute one, as the file watcher reports
+    it), whatever --content looked like. A file whose size, time and inode are as they were is
+    not read again, unless it was reported changed (`doubt`): `cp -p`, `touch -r`, `tar -x` and
+    sync tools put the old size and time back on new bytes, so a reported file is read and
+    compared by a hash of its bytes.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, _ParsedFile] = {}
+        self._doubted: set[str] = set()
+
+    def doubt(self, paths: Iterable[Path]) -> None:
+        """Compare these files by their bytes at the next load, whatever their stamps say."""
+        self._doubted.update(os.path.realpath(path) for path in paths)
+
+    def _known(
+        self, key: str, stamp: tuple[int, int, int] | None, clock: Clock
+    ) -> _ParsedFile | None:
+        known = self._files.get(key)
+        if known is None or stamp is None or known.stamp != stamp or key in self._doubted:
+            return None
+        # A file read in another time zone is read again: its times of day mean other moments.
+        return known if known.clock == clock else None
+
+    def _same_bytes(self, key: str, digest: bytes, clock: Clock) -> _ParsedFile | None:
+        known = self._files.get(key)
+        if known is None or known.digest != digest or known.clock != clock:
+            return None
+        return known
+
+    def _keep(self, key: str, parsed: _ParsedFile) -> None:
+        self._files[key] = parsed
+        self._doubted.discard(key)
 
 
 def _load_facts(
@@ -919,6 +1033,7 @@ def _load_facts(
     required: bool = True,
     unusable_ids: set[str] | None = None,
     memo: ParseMemo | None = None,
+    warnings: list[Problem] | None = None,
     clock: Clock | None = None,
 ) -> list[RecordT]:
     files = fact_files(content_dir, relative) or [content_dir / relative]
@@ -927,6 +1042,8 @@ def _load_facts(
         parsed = _parse_fact_file(path, model, required, memo, clock or Clock())
         records += parsed.records
         problems += parsed.problems
+        if warnings is not None:
+            warnings += parsed.warnings
         if unusable_ids is not None:
             unusable_ids |= parsed.unusable_ids
     return records
@@ -935,30 +1052,37 @@ def _load_facts(
 def _parse_fact_file(
     path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None, clock: Clock
 ) -> _ParsedFile:
+    key = os.path.realpath(path)
     try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        status = path.stat()
+        stamp: tuple[int, int, int] | None = (status.st_size, status.st_mtime_ns, status.st_ino)
     except OSError:
-        stamp = (-1, -1, -1)
-    key = str(path)
-    remembered = memo.get(key) if memo is not None else None
-    # A file read in another time zone is read again: its times of day mean other moments.
-    fresh = remembered is not None and remembered.stamp == stamp and stamp[0] >= 0
-    if remembered is not None and fresh and remembered.clock == clock:
-        return remembered
+        stamp = None
+    known = memo._known(key, stamp, clock) if memo is not None else None
+    if known is not None:
+        return known
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
-    text = _read(path, problems, required)
-    if text is None:
-        # Missing or unreadable, and reported as such (optional files carry no ids): no
-        # reference to this kind can be checked.
-        unusable.add(ANY_ID)
+    data = _read_data(path, problems, required)
+    digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
+    same = memo._same_bytes(key, digest, clock) if memo is not None and data is not None else None
+    if same is not None:
+        parsed = replace(same, stamp=stamp or same.stamp)
     else:
-        records = parse_fact_list(model, text, str(path), problems, unusable, clock)
-    parsed = _ParsedFile(stamp, clock, records, problems, unusable)
-    if memo is not None:
-        memo[key] = parsed
+        text = _decode(data, path, problems) if data is not None else None
+        if text is None:
+            # Missing or unreadable, and reported as such (optional files carry no ids): no
+            # reference to this kind can be checked.
+            unusable.add(ANY_ID)
+        else:
+            records = parse_fact_list(model, text, str(path), problems, unusable, warnings, clock)
+        parsed = _ParsedFile(
+            stamp or (-1, -1, -1), digest, clock, records, problems, unusable, warnings
+        )
+    if memo is not None and data is not None and stamp is not None:
+        memo._keep(key, parsed)
     return parsed
 
 
@@ -972,7 +1096,7 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
     config_path = content_dir / "site.yaml"
     text = _read(config_path, problems, required=True)
     if text is not None:
-        loaded.config = parse_config(text, str(config_path), problems)
+        loaded.config = parse_config(text, str(config_path), problems, loaded.warnings)
     unusable = loaded.unusable_ids
     missing_facts = _missing_folder(content_dir / "facts")
     if missing_facts is not None:
@@ -995,7 +1119,13 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
             clock=clock,
         )
         loaded.players = _load_facts(
-            content_dir, PLAYERS_FILE, Player, problems, unusable_ids=unusable["player"], memo=memo
+            content_dir,
+            PLAYERS_FILE,
+            Player,
+            problems,
+            unusable_ids=unusable["player"],
+            memo=memo,
+            warnings=loaded.warnings,
         )
         loaded.events = _load_facts(
             content_dir,
@@ -1058,12 +1188,26 @@ def _missing_folder(folder: Path) -> Problem | None:
 
 def _read(path: Path, problems: list[Problem], required: bool) -> str | None:
     """The text of a content file, or None after recording why it cannot be used."""
+    data = _read_data(path, problems, required)
+    return _decode(data, path, problems) if data is not None else None
+
+
+def _read_data(path: Path, problems: list[Problem], required: bool) -> bytes | None:
+    """The bytes of a content file, or None after recording why it cannot be used."""
     try:
-        return decode_text(read_bytes(path), str(path))
+        return read_bytes(path)
     except FileNotFoundError:
         if required:
             problems.append(_not_found(path))
         return None
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _decode(data: bytes, path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return decode_text(data, str(path))
     except ContentError as error:
         problems.extend(error.problems)
         return None
@@ -1120,11 +1264,31 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
                 f"the file is larger than the {limit // (1024 * 1024)} MB a content file may be",
                 None,
                 None,
-                "check that this is the right file: content files are normally a few "
-                "kilobytes; remove anything pasted in by mistake",
+                _oversized_hint(path),
             )
         )
     return data
+
+
+def _oversized_hint(path: Path) -> str:
+    """What to do with a content file over the limit: a fact file can become a folder."""
+    check = (
+        "content files are normally a few kilobytes, so also check that this is the right "
+        "file and that nothing was pasted in by mistake"
+    )
+    if path.suffix == ".yaml" and path.parent.name == "facts":
+        folder = f"facts/{path.stem}/"
+        return (
+            f"split it into several files in a folder {folder} (for example {folder}2024.yaml "
+            f"and {folder}2025.yaml), read in name order (docs/content-model.md); {check}"
+        )
+    if path.suffix == ".yaml" and path.parent.parent.name == "facts":
+        folder = f"facts/{path.parent.name}/"
+        return f"split it into more, smaller files in {folder}, read in name order; {check}"
+    return (
+        "check that this is the right file: content files are normally a few kilobytes; "
+        "remove anything pasted in by mistake"
+    )
 
 
 def _read_at_most(descriptor: int, size: int) -> bytes:

@@ -19,8 +19,8 @@ known one. So `2025` comes before `March 2025`, which comes before `2025-03-23`,
 `late 2025-03` (21-31 March) before `2025-03-23`. An event's `after:` field overrides this
 (model.py).
 
-Every English word of a date (month names, "BC", "week of", headings and axis labels) is made
-by the functions of the "Wording" section at the end of this module, and nowhere else.
+How a date reads, in the site's language (month names, eras, headings, axis labels), is
+i18n.py's (DateFormatter); this module owns what a date is, never a word of it.
 """
 
 from __future__ import annotations
@@ -298,10 +298,6 @@ class PointDate:
             return f"{year}-{self.month:02d}"
         return year
 
-    def text(self, mark_era: bool = False) -> str:
-        """The date for readers, at its own precision ("early June 2025", "300 BC")."""
-        return point_text(self, mark_era)
-
     def source_text(self) -> str:
         """The date as content writes it."""
         if self.written:
@@ -358,12 +354,6 @@ class FuzzyDate:
         """True when the two dates can mean a common moment."""
         return self.start_moment() < other.end_moment() and other.start_moment() < self.end_moment()
 
-    def text(self) -> str:
-        """The date for readers, never more precise than the data."""
-        if self.end is None:
-            return self.start.text()
-        return "".join(range_parts(self.start, self.end))
-
     def machine(self) -> str | None:
         """`<time datetime>` value of the start (a range uses two elements)."""
         return self.start.machine()
@@ -397,10 +387,6 @@ class UnknownDate:
 
     is_range = False
     has_time = False
-
-    def text(self) -> str:
-        """What readers see instead of a date."""
-        return unknown_text()
 
     def machine(self) -> None:
         """No `<time>` value: there is no date."""
@@ -794,8 +780,7 @@ def _check_day(value: str, year: int, month: int, day: int) -> None:
     length = month_length(year, month)
     if not 1 <= day <= length:
         raise DateSyntaxError(
-            f"{_shown(value)} is not a real day: {month_name(month)} {year_text(year)} "
-            f"has {length} days",
+            f"{_shown(value)} is not a real day: {iso_year(year)}-{month:02d} has {length} days",
             "check the day, or use the month alone (e.g. 2025-06) if the day is not known",
         )
 
@@ -882,16 +867,17 @@ class Step:
         following = (start // self.count + 1) * self.count if start >= 1 else start + self.count
         return days_from_civil(following, 1, 1) * SECONDS_PER_DAY
 
+    def __str__(self) -> str:
+        """The step for reports and tests: "1 hour", "3 months", "100 years" (readers see
+        dates, never this)."""
+        return f"{self.count} {self.unit.name.lower()}{'' if self.count == 1 else 's'}"
+
     def boundaries(self, start: int, end: int, limit: int = 1000) -> list[int]:
         """Boundaries from the one at or before `start` to the first at or after `end`."""
         found = [self.floor(start)]
         while found[-1] < end and len(found) <= limit:
             found.append(self.next(found[-1]))
         return found
-
-    def name(self) -> str:
-        """The step in words, for reports and the chart's description ("decades")."""
-        return step_name(self)
 
 
 HOUR, DAY, MONTH, YEAR = Step(Unit.HOUR), Step(Unit.DAY), Step(Unit.MONTH), Step(Unit.YEAR)
@@ -927,10 +913,6 @@ class Period:
     end: int
     step: Step | None  # None: the span of `point`, at its own precision
     point: PointDate | None = None
-
-    def label(self) -> str:
-        """Heading text for readers."""
-        return period_label(self)
 
     def machine(self) -> str | None:
         """`<time datetime>` value for the heading, when HTML can say it."""
@@ -992,213 +974,3 @@ def period_of(date: FuzzyDate, step: Step) -> Period:
         return Period(point.start(), point.end(), None, point)
     start = step.floor(date.start_moment())
     return Period(start, step.next(start), step)
-
-
-# --------------------------------------------------------------------------- wording (English)
-# Issue 13 swaps these for locale-aware formatting: nothing outside this section spells a date.
-
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def month_name(month: int) -> str:
-    """A month's full name."""
-    return MONTH_NAMES[month - 1]
-
-
-def _month_short(month: int) -> str:
-    return MONTH_NAMES[month - 1][:3]
-
-
-def unknown_text() -> str:
-    """Shown in place of an unknown date."""
-    return "Date not set"
-
-
-def year_text(year: int, mark_era: bool = False) -> str:
-    """A year for readers: 2025, 602, 300 BC, 12,000 BC (AD 79 when `mark_era`)."""
-    if year <= 0:
-        return f"{_grouped(1 - year)} BC"
-    return f"AD {_grouped(year)}" if mark_era else _grouped(year)
-
-
-def _grouped(number: int) -> str:
-    return f"{number:,}" if number >= 10_000 else str(number)
-
-
-def time_text(point: PointDate) -> str:
-    """A time of day: 15:05 (15:05:30 when written to the second)."""
-    seconds = f":{point.second:02d}" if point.second is not None else ""
-    return f"{point.hour:02d}:{point.minute:02d}{seconds}"
-
-
-def point_text(point: PointDate, mark_era: bool = False) -> str:
-    """A date at its own precision: "19 July 2025", "early June 2025", "300 BC"."""
-    year = year_text(point.year, mark_era)
-    month = month_name(point.month or 1)
-    if point.precision is Precision.TIME:
-        return f"{point.day} {month} {year}, {time_text(point)}"
-    if point.precision is Precision.DAY:
-        return f"{point.day} {month} {year}"
-    if point.precision is Precision.WEEK:
-        monday_year, monday_month, monday = civil_from_days(point.start_day())
-        return f"week of {monday} {month_name(monday_month)} {year_text(monday_year, mark_era)}"
-    if point.precision is Precision.PART_OF_MONTH:
-        return f"{point.part} {month} {year}"
-    if point.precision is Precision.MONTH:
-        return f"{month} {year}"
-    return year
-
-
-def range_parts(start: PointDate, end: PointDate) -> tuple[str, str, str]:
-    """A range as (start label, separator, end label), sharing what both ends have in common:
-    14–18 July 2025, 16 May – 2 June 2025, 15:05–19:00, 500–300 BC, 300 BC – AD 79."""
-    mark_era = start.year <= 0 < end.year
-    same = (start.precision, end.precision)
-    if same == (Precision.TIME, Precision.TIME) and start.start_day() == end.start_day():
-        return (start.text(), "–", time_text(end))
-    if same == (Precision.DAY, Precision.DAY) and start.year == end.year:
-        if start.month == end.month:
-            return (str(start.day), "–", end.text())
-        return (f"{start.day} {month_name(start.month or 1)}", " – ", end.text())
-    if same == (Precision.MONTH, Precision.MONTH) and start.year == end.year:
-        return (month_name(start.month or 1), "–", end.text())
-    if same == (Precision.YEAR, Precision.YEAR) and end.year <= 0:
-        return (_grouped(1 - start.year), "–", end.text())
-    return (start.text(), " – ", end.text(mark_era))
-
-
-def _ordinal(number: int) -> str:
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{_grouped(number)}{suffix}"
-
-
-def period_label(period: Period) -> str:
-    """A list heading: "29 March 2021, 15:00–16:00", "July 2025", "1970s", "5th century BC"."""
-    if period.point is not None:  # a date's own span: say it at its precision
-        return period.point.text()
-    days, seconds = divmod(period.start, SECONDS_PER_DAY)
-    year, month, day = civil_from_days(days)
-    step = period.step
-    assert step is not None
-    if step.unit is Unit.HOUR:
-        hour = seconds // 3600
-        return f"{day} {month_name(month)} {year_text(year)}, {hour:02d}:00–{hour + 1:02d}:00"
-    if step.unit is Unit.DAY:
-        return f"{day} {month_name(month)} {year_text(year)}"
-    if step.unit is Unit.WEEK:
-        return f"week of {day} {month_name(month)} {year_text(year)}"
-    if step.unit is Unit.MONTH:
-        return f"{month_name(month)} {year_text(year)}"
-    return _years_label(year, step.count)
-
-
-def period_range_label(first: Period, last: Period) -> str:
-    """Consecutive periods as one label: "1980–1984", "January–April 1983", "1970s–1980s"."""
-    if first == last:
-        return period_label(first)
-    step = first.step
-    first_year, first_month, first_day = civil_from_days(first.start // SECONDS_PER_DAY)
-    last_year, last_month, last_day = civil_from_days(last.start // SECONDS_PER_DAY)
-    if step is not None and step == last.step and first_year == last_year:
-        if step.unit is Unit.MONTH:
-            return f"{month_name(first_month)}–{month_name(last_month)} {year_text(last_year)}"
-        if step.unit is Unit.DAY and first_month == last_month:
-            return f"{first_day}–{last_day} {month_name(last_month)} {year_text(last_year)}"
-    start, end = period_label(first), period_label(last)
-    joiner = "–" if " " not in start + end else " – "
-    return f"{start}{joiner}{end}"
-
-
-def _years_label(year: int, count: int) -> str:
-    if count == 1:
-        return year_text(year)
-    if year <= 0:
-        top = 1 - year  # the first (largest) BC year of the step
-        if count in (100, 1000):
-            noun = "century" if count == 100 else "millennium"
-            return f"{_ordinal(top // count)} {noun} BC"
-        return f"{_grouped(top)}–{_grouped(top - count + 1)} BC"
-    if count == 10 and year >= 10:
-        return f"{year}s"
-    if count in (100, 1000):
-        noun = "century" if count == 100 else "millennium"
-        return f"{_ordinal(year // count + 1)} {noun}"
-    return f"{year_text(year)}–{year_text(year - year % count + count - 1)}"
-
-
-def step_name(step: Step) -> str:
-    """A step in words: "hours", "3 hours", "quarters", "decades", "centuries"."""
-    names = {
-        (Unit.HOUR, 1): "hours",
-        (Unit.DAY, 1): "days",
-        (Unit.WEEK, 1): "weeks",
-        (Unit.MONTH, 1): "months",
-        (Unit.MONTH, 3): "quarters",
-        (Unit.MONTH, 6): "half-years",
-        (Unit.YEAR, 1): "years",
-        (Unit.YEAR, 10): "decades",
-        (Unit.YEAR, 100): "centuries",
-        (Unit.YEAR, 1000): "millennia",
-    }
-    if (step.unit, step.count) in names:
-        return names[(step.unit, step.count)]
-    return f"{_grouped(step.count)} {step.unit.name.lower()}s"
-
-
-def tick_label(step: Step, boundary: int) -> str:
-    """An axis label at a step boundary: 15:00, 29, Mar, 1970, 300 BC."""
-    days, seconds = divmod(boundary, SECONDS_PER_DAY)
-    year, month, day = civil_from_days(days)
-    if step.unit is Unit.HOUR:
-        return f"{seconds // 3600:02d}:00"
-    if step.unit in (Unit.DAY, Unit.WEEK):
-        return str(day)
-    if step.unit is Unit.MONTH:
-        return _month_short(month)
-    return "AD 1" if year == 1 and step.count > 1 else year_text(year)
-
-
-def tick_context(step: Step, boundary: int) -> str | None:
-    """The larger unit a tick label needs to be read (the day of an hour, the year of a
-    month), shown under the first tick and wherever it changes; None for years and longer."""
-    year, month, day = civil_from_days(boundary // SECONDS_PER_DAY)
-    if step.unit is Unit.HOUR:
-        return f"{day} {_month_short(month)} {year_text(year)}"
-    if step.unit in (Unit.DAY, Unit.WEEK):
-        return f"{_month_short(month)} {year_text(year)}"
-    if step.unit is Unit.MONTH:
-        return year_text(year)
-    return None
-
-
-def span_label(start: int, end: int) -> str:
-    """A stretch of time (start included, end excluded) at a precision that fits its length:
-    "23 March – 3 April 2021", "March–July 2021", "49–27 BC"."""
-    length = end - start
-    last = end - 1
-    first_year, first_month, first_day = civil_from_days(start // SECONDS_PER_DAY)
-    last_year, last_month, last_day = civil_from_days(last // SECONDS_PER_DAY)
-    if length > 2 * YEAR.seconds():
-        first_point = PointDate(Precision.YEAR, first_year)
-        last_point = PointDate(Precision.YEAR, last_year)
-    elif length > 62 * SECONDS_PER_DAY:
-        first_point = PointDate(Precision.MONTH, first_year, first_month)
-        last_point = PointDate(Precision.MONTH, last_year, last_month)
-    else:
-        first_point = PointDate(Precision.DAY, first_year, first_month, first_day)
-        last_point = PointDate(Precision.DAY, last_year, last_month, last_day)
-    if first_point == last_point:
-        return first_point.text()
-    return "".join(range_parts(first_point, last_point))
-
-
-def zone_text(zone: str | None, offset: int | None) -> str:
-    """The clock the timeline's times are shown on: "Africa/Cairo time", "UTC+02:00"."""
-    if zone:
-        return f"{zone.replace('_', ' ')} time"
-    return "UTC" + (offset_text(offset) if offset else "")

@@ -83,7 +83,10 @@ def diff_sites(old: Site, new: Site) -> Changes:
     everything = False
     if _dump(old.config) != _dump(new.config):
         everything = True
-        reasons.append("site config")  # title, nav, sides, base_url: on every page
+        reasons.append("site config")  # title, nav, groups, labels, base_url: on every page
+    if old.media_files != new.media_files:
+        everything = True  # an image's size or web copy can change with no YAML edit
+        reasons.append("media files")
     if [_dump(u) for u in old.updates] != [_dump(u) for u in new.updates]:
         everything = True
         reasons.append("updates")
@@ -127,8 +130,8 @@ def _mentioned(event: Event) -> set[str]:
 
 # A player's fields and the pages besides their own that show them. The name is on every page
 # that lists or quotes the player; these few are not.
-_OWN_PAGE_ONLY = frozenset({"bio", "affiliation"})
-_ALSO_ON_INDEX = frozenset({"role", "summary", "side", "kind"})
+_OWN_PAGE_ONLY = frozenset({"bio", "affiliation", "media", "kind"})
+_ALSO_ON_INDEX = frozenset({"role", "summary", "group"})
 
 
 def _pages_of_player_edit(old: Site, new: Site, player_id: str) -> set[str] | None:
@@ -141,6 +144,8 @@ def _pages_of_player_edit(old: Site, new: Site, player_id: str) -> set[str] | No
     differing = {name for name in new_fields if old_fields.get(name) != new_fields[name]}
     if not differing <= _OWN_PAGE_ONLY | _ALSO_ON_INDEX | {"evidence"}:
         return None
+    if "kind" in differing and new.is_place(before) != new.is_place(after):
+        return None  # a place is its events' location in the timeline's structured data
     pages = {player_path(player_id)}
     if differing & _ALSO_ON_INDEX:
         pages.add(PLAYERS)

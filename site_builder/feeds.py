@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from site_builder.dates import FuzzyDate
-from site_builder.model import Event, Player, Site, Update
+from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.model import SITE_KINDS, Event, Player, Site, Update
 from site_builder.urls import (
     HOME,
     NOT_FOUND,
@@ -40,12 +41,6 @@ _EVENT_STATUSES = {
     "postponed": "https://schema.org/EventPostponed",
     "cancelled": "https://schema.org/EventCancelled",
 }
-_PLAYER_TYPES = {
-    "person": "Person",
-    "organisation": "Organization",
-    "government": "GovernmentOrganization",
-    "place": "Place",
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +52,9 @@ class PageMeta:
     structured_data: dict[str, Any] | None  # JSON-LD, serialised by the template's tojson
 
 
-def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuilder) -> PageMeta:
+def page_meta(
+    site: Site, path: str, title: str, description: str, urls: UrlBuilder, messages: Messages
+) -> PageMeta:
     """Open Graph type, shareable URL and JSON-LD for the page at a site path."""
     share_url = urls.absolute(path) if urls.is_absolute and path != NOT_FOUND else None
     summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
@@ -72,10 +69,10 @@ def page_meta(site: Site, path: str, title: str, description: str, urls: UrlBuil
         og_type = "article"
         data = _graph(_article(site, urls, path, title, description))
     elif player is not None:
-        data = _graph(_player(player, urls))
+        data = _graph(_player(site, player, urls))
     elif path.startswith(TIMELINE) and path in site.timeline_pages:
         # A split timeline's index lists no events itself: each year's page describes its own.
-        events = [_event(site, event, urls) for event in site.timeline_pages[path]]
+        events = [_event(site, event, urls, messages) for event in site.timeline_pages[path]]
         data = _graph(_collection(site, urls, path, title, description, events))
     elif path in (PLAYERS, SOURCES):
         data = _graph(_collection(site, urls, path, title, description, []))
@@ -109,7 +106,7 @@ def _website(site: Site, urls: UrlBuilder) -> dict[str, Any]:
         "name": site.config.title,
         "description": site.config.description,
         "url": urls.absolute(HOME),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "publisher": _publisher(site),
     }
 
@@ -119,12 +116,12 @@ def _article(
 ) -> dict[str, Any]:
     published, modified = _publication_dates(site)
     return {
-        "@type": "NewsArticle",
+        "@type": SITE_KINDS[site.config.kind],
         "headline": title[:110],  # schema.org and search engines cap headlines at 110 characters
         "description": description,
         "url": urls.absolute(path),
         "mainEntityOfPage": urls.absolute(path),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "datePublished": published,
         "dateModified": modified,
         "author": _publisher(site),
@@ -142,9 +139,9 @@ def _publication_dates(site: Site) -> tuple[str, str]:
     return updates[0].date.start.iso(), updates[-1].date.start.iso()
 
 
-def _player(player: Player, urls: UrlBuilder) -> dict[str, Any]:
+def _player(site: Site, player: Player, urls: UrlBuilder) -> dict[str, Any]:
     node: dict[str, Any] = {
-        "@type": _PLAYER_TYPES[player.kind],
+        "@type": site.kind_types.get(player.kind, "Thing"),
         "@id": urls.absolute(player_path(player.id)) + "#player",
         "name": player.name,
         "url": urls.absolute(player_path(player.id)),
@@ -157,7 +154,7 @@ def _player(player: Player, urls: UrlBuilder) -> dict[str, Any]:
     return node
 
 
-def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
+def _event(site: Site, event: Event, urls: UrlBuilder, messages: Messages) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": "Event",
         "name": event.title,
@@ -169,13 +166,16 @@ def _event(site: Site, event: Event, urls: UrlBuilder) -> dict[str, Any]:
         if end is not None:
             node["endDate"] = end
     if event.status == "proposed":
-        node["description"] = "Proposed, not yet happened."
+        node["description"] = messages.text(
+            "status_proposed_sentence", "Proposed, not yet happened."
+        )
     elif event.status in _EVENT_STATUSES:
         node["eventStatus"] = _EVENT_STATUSES[event.status]
     players = site.players_by_id
-    places = [players[p] for p in event.players if players[p].kind == "place"]
+    # Only a place is a location: a ship or a court taking part in an event is not where it was.
+    places = [players[p] for p in event.players if site.is_place(players[p])]
     if places:
-        node["location"] = {"@type": "Place", "name": places[0].name}
+        node["location"] = {"@type": site.kind_types[places[0].kind], "name": places[0].name}
     return node
 
 
@@ -192,7 +192,7 @@ def _collection(
         "name": title,
         "description": description,
         "url": urls.absolute(path),
-        "inLanguage": site.config.language,
+        "inLanguage": parse_language(site.config.language).tag,
         "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
     }
     if items:
@@ -209,12 +209,14 @@ def _collection(
 # --------------------------------------------------------------------------- files
 
 
-def feed_files(site: Site, urls: UrlBuilder, page_paths: Iterable[str]) -> dict[str, str]:
+def feed_files(
+    site: Site, urls: UrlBuilder, page_paths: Iterable[str], messages: Messages
+) -> dict[str, str]:
     """sitemap.xml, robots.txt and the Atom feed, by site path."""
     return {
         SITEMAP: sitemap_xml(site, urls, page_paths),
         ROBOTS: robots_txt(urls),
-        FEED: atom_feed(site, urls),
+        FEED: atom_feed(site, urls, messages),
     }
 
 
@@ -236,14 +238,17 @@ def robots_txt(urls: UrlBuilder) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(SITEMAP)}\n"
 
 
-def atom_feed(site: Site, urls: UrlBuilder) -> str:
+def atom_feed(site: Site, urls: UrlBuilder, messages: Messages) -> str:
     """An Atom feed of the explainer's updates log, newest first, with ids that never change."""
     config = site.config
+    dates = DateFormatter(messages)
     key = urls.absolute(HOME) if urls.is_absolute else f"site-builder:{config.title}"
     ordered = _numbered_updates(site.updates)
-    root = ElementTree.Element("feed", {"xmlns": _ATOM, "xml:lang": config.language})
+    root = ElementTree.Element("feed", {"xmlns": _ATOM, "xml:lang": messages.language.tag})
     ElementTree.SubElement(root, "id").text = _urn(f"{key}#updates")
-    ElementTree.SubElement(root, "title").text = f"{config.title}: updates"
+    ElementTree.SubElement(root, "title").text = messages.text(
+        "feed_title", "%(title)s: updates", title=config.title
+    )
     ElementTree.SubElement(root, "subtitle").text = config.description
     ElementTree.SubElement(
         root,
@@ -262,7 +267,9 @@ def atom_feed(site: Site, urls: UrlBuilder) -> str:
     for update, number in reversed(ordered):
         entry = ElementTree.SubElement(root, "entry")
         ElementTree.SubElement(entry, "id").text = _urn(f"{key}#update-{update.date}-{number}")
-        ElementTree.SubElement(entry, "title").text = f"Update: {update.date.text()}"
+        ElementTree.SubElement(entry, "title").text = messages.text(
+            "feed_entry", "Update: %(date)s", date=dates.text(update.date)
+        )
         ElementTree.SubElement(
             entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
         )

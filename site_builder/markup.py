@@ -80,6 +80,21 @@ class MarkdownRenderer:
         return html
 
 
+# Everything CommonMark may read as syntax, escaped so that plain text stays plain; quotes,
+# apostrophes, hyphens and dots are left for the typographic ("smart") pass.
+_MARKDOWN_SYNTAX = re.compile(r"""([!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def smart_text(text: str) -> str:
+    """Plain text (a description) as HTML with the same typographic quotes and dashes as the
+    Markdown body: "It's" -> It’s, -- -> –. No Markdown is read; the result is escaped HTML."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(text.split()))
+    # A leading "- " or "1. " would start a list.
+    escaped = re.sub(r"^(-|\d+\.)(?= )", lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    html = to_html(escaped).strip()
+    return html.removeprefix("<p>").removesuffix("</p>")
+
+
 def sanitise(html: str) -> str:
     """Remove scripts, event handlers, style and dangerous URLs from HTML."""
     return nh3.clean(

@@ -265,6 +265,129 @@ class Evidence(Record):
         return self
 
 
+# Image files an item may show; anything else is linked, not shown.
+_MEDIA_PATH = re.compile(r"(?!/)(?!.*(?:^|/)\.\.?(?:/|$))[^\\:\s?#*]+", re.ASCII)
+_HTTPS = re.compile(r"https://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def is_https(value: str) -> bool:
+    """True for an https:// address with a host."""
+    return _HTTPS.fullmatch(value) is not None
+
+
+def _check_media_ref(value: str) -> str:
+    if is_https(value):
+        return value
+    if value.lower().startswith("http://"):
+        raise PydanticCustomError(
+            "media_http",
+            "{value} is not https: pages served over https cannot load it",
+            {"value": _shown(value), "hint": "use the https:// address of the same file"},
+        )
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        raise PydanticCustomError(
+            "media_scheme",
+            "{value} is neither an https:// address nor a file in content/media/",
+            {
+                "value": _shown(value),
+                "hint": "write a file name such as photo.jpg (in "
+                "content/media/) or an https:// address",
+            },
+        )
+    if value.startswith("media/"):
+        raise PydanticCustomError(
+            "media_prefix",
+            "{value}: media paths are written from inside content/media/",
+            {"value": _shown(value), "hint": f"write {value.removeprefix('media/')!r}"},
+        )
+    if not _MEDIA_PATH.fullmatch(value):
+        raise PydanticCustomError(
+            "media_path",
+            "{value} is not a file name inside content/media/",
+            {
+                "value": _shown(value),
+                "hint": "write the file's path from content/media/, e.g. photo.jpg or "
+                "2021/photo.jpg (no '..', no leading '/', no spaces)",
+            },
+        )
+    return value
+
+
+MediaRef = Annotated[StrictStr, AfterValidator(_check_media_ref)]
+
+
+class Media(Record):
+    """A picture shown with an event or player, or a link to a video, audio or document."""
+
+    image: MediaRef | None = None  # a file in content/media/ or an https:// address
+    link: MediaRef | None = None
+    alt: StrictStr | None = None  # what the image shows, for readers who cannot see it
+    decorative: bool = False  # an image that adds nothing to the text: empty alt
+    caption: Text | None = None
+    credit: Text | None = None
+    title: Text | None = None  # a link's text
+    kind: Literal["video", "audio", "document"] | None = None  # a link's kind, else from its name
+
+    @model_validator(mode="after")
+    def _image_or_link(self) -> Media:
+        if (self.image is None) == (self.link is None):
+            raise PydanticCustomError(
+                "media_what",
+                "a media item is either an 'image' or a 'link'",
+                {"hint": "write image: photo.jpg (with alt) or link: https://... (with title)"},
+            )
+        if self.image is not None:
+            if self.decorative and self.alt:
+                raise PydanticCustomError(
+                    "media_alt_decorative",
+                    "a decorative image has an empty alt",
+                    {
+                        "hint": "remove 'alt', or remove 'decorative: true' if the image "
+                        "tells the reader something"
+                    },
+                )
+            if not self.decorative and not (self.alt and self.alt.strip()):
+                raise PydanticCustomError(
+                    "media_alt",
+                    "an image needs 'alt': a short description of what it shows",
+                    {
+                        "hint": 'add alt: "..." for readers who cannot see the image, or '
+                        "decorative: true if it adds nothing to the text"
+                    },
+                )
+        elif self.title is None:
+            raise PydanticCustomError(
+                "media_title",
+                "a link needs a 'title': the text readers click",
+                {"hint": 'add title: "Video of ..."'},
+            )
+        return self
+
+    @property
+    def link_kind(self) -> str:
+        """video, audio or document: as written, else from the file name's ending."""
+        if self.kind is not None:
+            return self.kind
+        path = (self.link or "").split("?", 1)[0].split("#", 1)[0].lower()
+        if path.endswith((".mp4", ".webm", ".mov", ".m4v", ".ogv")):
+            return "video"
+        if path.endswith((".mp3", ".ogg", ".oga", ".wav", ".m4a", ".flac", ".opus")):
+            return "audio"
+        return "document"
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file of content/media/ as the site serves it: an image's resized web copy (with its
+    size), or a linked document copied as it is."""
+
+    source: str  # the name written in content (inside content/media/)
+    path: str  # site path of the copy ("media/ship-1a2b3c4d5e.jpg")
+    data: bytes = field(repr=False)
+    width: int | None = None
+    height: int | None = None
+
+
 class Source(Record):
     """A source of facts: the report itself, or background added as context."""
 
@@ -283,11 +406,12 @@ class Player(Record):
     id: Id
     name: Text
     role: Text
-    kind: Literal["person", "organisation", "government", "place"] = "person"
-    side: Id | None = None
+    kind: Id = "person"  # one of DEFAULT_KINDS or a kind declared in site.yaml
+    group: Id | None = None
     affiliation: Text | None = None
     summary: Text | None = None
     bio: Text | None = None
+    media: list[Media] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -313,6 +437,7 @@ class Event(Record):
     group: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
     key: bool = False
     body: Text | None = None
+    media: list[Media] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
     @property
@@ -374,12 +499,56 @@ class Publisher(Record):
     url: Link | None = None
 
 
-class Side(Record):
-    """A group the players page lists players under."""
+class Group(Record):
+    """A group of players the players page lists together, under its label."""
 
     id: Id
     label: Text
 
+
+class PlayerKind(Record):
+    """A kind of player declared in site.yaml: its label and its schema.org type."""
+
+    id: Id
+    label: Text
+    schema_type: Annotated[StrictStr, Field(pattern=r"^[A-Z][A-Za-z]+$")] = Field(
+        default="Thing", alias="schema"
+    )
+
+
+# The kinds of player every site has, with their schema.org types; their labels are in the
+# message catalogue (kind_person, ...). A site adds its own under `kinds:` in site.yaml.
+DEFAULT_KINDS: Mapping[str, str] = {
+    "person": "Person",
+    "organisation": "Organization",
+    "government": "GovernmentOrganization",
+    "place": "Place",
+    "object": "Thing",  # a ship, a product, a spacecraft
+}
+# schema.org types that are places: only players of these become an event's location.
+PLACE_TYPES = frozenset(
+    {
+        "Place", "AdministrativeArea", "City", "Country", "State", "Continent", "Landform",
+        "BodyOfWater", "CivicStructure", "Airport", "Port", "LandmarksOrHistoricalBuildings",
+        "TouristAttraction", "Residence", "Accommodation",
+    }
+)  # fmt: skip
+
+# What the site is; the home page's schema.org type follows it.
+SITE_KINDS: Mapping[str, str] = {
+    "explainer": "BackgroundNewsArticle",
+    "history": "Article",
+    "live": "LiveBlogPosting",
+    "news": "NewsArticle",
+    "analysis": "AnalysisNewsArticle",
+    "reportage": "ReportageNewsArticle",
+}
+
+# Fields renamed since content was first written: the old name keeps working, with a warning.
+RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
+    "SiteConfig": {"sides": "groups"},
+    "Player": {"side": "group"},
+}
 
 BUILTIN_PAGES = ("home", "timeline", "players", "sources")
 
@@ -398,14 +567,20 @@ class SiteConfig(Record):
 
     title: Text
     description: Text
-    language: Text = "en"
+    language: Text = "en"  # BCP 47; checked against CLDR when the site is validated
+    kind: Literal[
+        "explainer", "history", "live", "news", "analysis", "reportage"
+    ] = "explainer"  # fmt: skip
     base_url: BaseUrl = "/"
     # The IANA time zone times of day are written and shown in (before as_of: it reads in it).
     timezone: ZoneName | None = None
     as_of: OwnDate
     publisher: Publisher
     home: Id
-    sides: list[Side] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    kinds: list[PlayerKind] = Field(default_factory=list)
+    # Overrides of the theme's words, by label id (see docs/labels.md); checked in validation.
+    labels: dict[StrictStr, Any] = Field(default_factory=dict)
     nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
@@ -415,6 +590,10 @@ class SiteConfig(Record):
     def clock(self) -> Clock:
         """The clock times of day are read on."""
         return Clock(self.timezone)
+
+    def kind_schema_types(self) -> dict[str, str]:
+        """Every kind of player this site knows, with its schema.org type."""
+        return {**DEFAULT_KINDS, **{kind.id: kind.schema_type for kind in self.kinds}}
 
 
 # Every page's HTML and CSS stays under this many bytes (build reports pages over it).
@@ -478,9 +657,30 @@ class Site:
     summaries: tuple[Summary, ...]
     updates: tuple[Update, ...] = ()
     eras: tuple[Era, ...] = ()
+    # Files of content/media/ that items show or link to, by the name written in content.
+    media_files: Mapping[str, MediaFile] = field(default_factory=dict)
     # Ids of items that failed to load (already reported), by kind, so that references to
     # them are not reported a second time as "unknown".
     unusable_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def is_place(self, player: Player) -> bool:
+        """True when a player's kind is a place (it can be an event's location)."""
+        return self.kind_types.get(player.kind) in PLACE_TYPES
+
+    @cached_property
+    def kind_types(self) -> Mapping[str, str]:
+        """Every kind of player the site knows, with its schema.org type (built once)."""
+        return self.config.kind_schema_types()
+
+    def pages_with_content(self) -> tuple[str, ...]:
+        """The built-in pages that have something on them (home always does)."""
+        present = {
+            "home": True,
+            "timeline": bool(self.events),
+            "players": bool(self.players),
+            "sources": bool(self.sources),
+        }
+        return tuple(page for page in BUILTIN_PAGES if present[page])
 
     def accepts_any(self, kind: str) -> bool:
         """True when the fact file of this kind could not be read, so no reference is checked."""

@@ -7,7 +7,6 @@ and autoescaping, so a typo in a template is an error that names the template an
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import traceback
@@ -19,23 +18,26 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import (
-    EventDate,
-    FuzzyDate,
-    Period,
-    UnknownDate,
-    grouping_step,
-    period_of,
-    period_range_label,
-    range_parts,
-    zone_text,
-)
-from site_builder.errors import ContentError, Problem
+from site_builder.dates import EventDate, FuzzyDate, Period, Step, grouping_step, period_of
+from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
-from site_builder.markup import MarkdownRenderer
-from site_builder.model import Era, Event, Evidence, Player, Site, Source, Summary, TimelinePart
+from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.markup import MarkdownRenderer, smart_text
+from site_builder.model import (
+    DEFAULT_KINDS,
+    Era,
+    Event,
+    Evidence,
+    Media,
+    Player,
+    Site,
+    Source,
+    Summary,
+    TimelinePart,
+)
 from site_builder.urls import (
     BUILTIN_PATHS,
     HOME,
@@ -53,15 +55,52 @@ from site_builder.urls import (
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {
-    "happened": "Happened",
-    "ongoing": "Ongoing",
-    "proposed": "Proposed, not yet happened",
-    "postponed": "Postponed",
-    "cancelled": "Cancelled",
-}
 # Events the home page lists as still open: what may yet happen.
 OPEN_STATUSES = ("ongoing", "proposed", "postponed")
+
+
+def site_messages(site: Site) -> Messages:
+    """The theme's words in the site's language, with site.yaml's `labels:` (validated)."""
+    return Messages(parse_language(site.config.language), site.config.labels)
+
+
+def status_label(messages: Messages, status: str) -> str:
+    """An event's status in words: the tag of an event that has not simply happened
+    ("Proposed, not yet happened", "Postponed"), and the label of a chart lane by status."""
+    if status == "proposed":
+        return messages.text("status_proposed", "Proposed, not yet happened")
+    if status == "ongoing":
+        return messages.text("status_ongoing", "Ongoing")
+    if status == "postponed":
+        return messages.text("status_postponed", "Postponed")
+    if status == "cancelled":
+        return messages.text("status_cancelled", "Cancelled")
+    return messages.text("status_happened", "Happened")
+
+
+def kind_label(messages: Messages, site: Site, kind: str) -> str:
+    """A kind of player as readers see it: the catalogue's words, or site.yaml's label."""
+    declared = {item.id: item.label for item in site.config.kinds}
+    if kind in declared:
+        return declared[kind]
+    defaults = {
+        "person": messages.text("kind_person", "Person"),
+        "organisation": messages.text("kind_organisation", "Organisation"),
+        "government": messages.text("kind_government", "Government"),
+        "place": messages.text("kind_place", "Place"),
+        "object": messages.text("kind_object", "Object"),
+    }
+    assert set(defaults) == set(DEFAULT_KINDS)
+    return defaults.get(kind, kind)
+
+
+def link_kind_label(messages: Messages, kind: str) -> str:
+    """ "video", "audio", "document" in the site's language."""
+    if kind == "video":
+        return messages.text("media_video", "video")
+    if kind == "audio":
+        return messages.text("media_audio", "audio")
+    return messages.text("media_document", "document")
 
 
 def theme_dir() -> Path:
@@ -111,6 +150,35 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ImageView:
+    """An image ready for <img>: its URL, text alternative and (for local files) its size."""
+
+    src: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link to a video, audio or document, with its title and kind."""
+
+    url: str
+    title: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """An image or a link, with its caption and credit."""
+
+    image: ImageView | None
+    link: LinkView | None
+    caption: str | None
+    credit: str | None
+
+
+@dataclass(frozen=True)
 class EventView:
     """An event on the timeline, the home page or a player page."""
 
@@ -126,7 +194,8 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
-    group: str | None = None
+    group: str | None = None  # the event's thread (a lane of the chart)
+    media: tuple[MediaView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,16 +235,18 @@ class PlayerView:
     name: str
     role: str
     kind: str
-    side: str | None
+    kind_label: str
+    group: str | None
     affiliation: str | None
     summary: str | None
     bio_html: str
     citations: tuple[Citation, ...]
+    media: tuple[MediaView, ...] = ()
 
 
 @dataclass(frozen=True)
-class SideGroup:
-    """Players of one side."""
+class PlayerGroup:
+    """Players of one group; an empty label when the site has no groups (one list)."""
 
     label: str
     players: tuple[PlayerView, ...]
@@ -183,12 +254,12 @@ class SideGroup:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """A player on the A-Z index of a large cast: name, role and side only."""
+    """A player on the A-Z index of a large cast: name, role and group only."""
 
     name: str
     url: str
     role: str
-    side: str | None
+    group: str | None
 
 
 @dataclass(frozen=True)
@@ -200,8 +271,8 @@ class LetterGroup:
     players: tuple[IndexEntry, ...]
 
 
-# Past this many players the index lists them from A to Z, in short, instead of by side.
-PLAYERS_BY_SIDE_LIMIT = 150
+# Past this many players the index lists them from A to Z, in short, instead of by group.
+PLAYERS_BY_GROUP_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -246,17 +317,14 @@ class PageSpec:
 # --------------------------------------------------------------------------- view builders
 
 
-def date_view(date: EventDate) -> DateView:
-    """Display form of a date: never more precise than the data."""
-    if isinstance(date, UnknownDate):
-        return DateView((DatePart(None, date.text()),), "", date.text())
-    if date.end is None:
-        return DateView((DatePart(date.start.machine(), date.start.text()),), "", date.text())
-    start_text, separator, end_text = range_parts(date.start, date.end)
+def date_view(dates: DateFormatter, date: EventDate) -> DateView:
+    """Display form of a date in the site's language: never more precise than the data (a
+    date not known yet says so)."""
+    written = dates.date(date)
     return DateView(
-        (DatePart(date.start.machine(), start_text), DatePart(date.end.machine(), end_text)),
-        separator,
-        date.text(),
+        tuple(DatePart(machine, text) for machine, text in written.parts),
+        written.separator,
+        written.text,
     )
 
 
@@ -266,14 +334,46 @@ class ViewBuilder:
     def __init__(self, site: Site, urls: UrlBuilder) -> None:
         self.site = site
         self.urls = urls
+        self.messages = site_messages(site)
+        self.dates = DateFormatter(self.messages)
         self.markdown = MarkdownRenderer(self.resolve_link)
         self._sources = site.sources_by_id
         self._players = site.players_by_id
-        self._side_labels = {side.id: side.label for side in site.config.sides}
+        self._group_labels = {group.id: group.label for group in site.config.groups}
+        self._kind_labels = {
+            kind: kind_label(self.messages, site, kind) for kind in site.kind_types
+        }
         # An event shows on the timeline and on each of its players' pages, a player on the
         # players index and their own page: build each view once per build.
         self._event_views: dict[str, EventView] = {}
         self._player_views: dict[str, PlayerView] = {}
+
+    def date(self, date: EventDate) -> DateView:
+        """A date for readers, in the site's language."""
+        return date_view(self.dates, date)
+
+    def media(self, items: Sequence[Media]) -> tuple[MediaView, ...]:
+        """Images and links of an event or player, ready for the page."""
+        views = []
+        for item in items:
+            image = link = None
+            if item.image is not None:
+                local = self.site.media_files.get(item.image)
+                image = ImageView(
+                    src=self.urls.url(local.path) if local else item.image,
+                    alt="" if item.decorative else (item.alt or ""),
+                    width=local.width if local else None,
+                    height=local.height if local else None,
+                )
+            elif item.link is not None:
+                local = self.site.media_files.get(item.link)
+                link = LinkView(
+                    url=self.urls.url(local.path) if local else item.link,
+                    title=item.title or item.link,
+                    kind_label=link_kind_label(self.messages, item.link_kind),
+                )
+            views.append(MediaView(image, link, item.caption, item.credit))
+        return tuple(views)
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
         """URL for an identity link (`player:some-id`), or None if it names nothing."""
@@ -331,16 +431,17 @@ class ViewBuilder:
             id=event.id,
             url=self.urls.url(self.event_site_path(event.id)),
             title=event.title,
-            date=date_view(event.date),
+            date=self.date(event.date),
             when=event.when,
             date_context=date_context,
             status=event.status,
-            status_label=STATUS_LABELS[event.status],
+            status_label=status_label(self.messages, event.status),
             key=event.key,
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
             group=event.group,
+            media=self.media(event.media),
         )
 
     def player(self, player: Player) -> PlayerView:
@@ -356,11 +457,13 @@ class ViewBuilder:
             name=player.name,
             role=player.role,
             kind=player.kind,
-            side=self._side_labels.get(player.side) if player.side else None,
+            kind_label=self._kind_labels[player.kind],
+            group=self._group_labels.get(player.group) if player.group else None,
             affiliation=player.affiliation,
             summary=player.summary,
             bio_html=self.markdown.render(player.bio) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
+            media=self.media(player.media),
         )
 
     def timeline(self, events: Sequence[Event] | None = None) -> list[TimelineSection]:
@@ -410,54 +513,67 @@ class ViewBuilder:
             anchor = f"{anchor}-{era.id}" if era is not None else f"{anchor}-{len(anchors)}"
         anchors.add(anchor)
         if period is None:  # events with no date yet
-            return PeriodGroup(UnknownDate().text(), None, anchor, views)
-        return PeriodGroup(period.label(), period.machine(), anchor, views)
+            return PeriodGroup(self.dates.unknown(), None, anchor, views)
+        return PeriodGroup(self.dates.period(period), period.machine(), anchor, views)
 
     def era(self, era: Era) -> EraView:
         """An era's view."""
         return EraView(
             id=era.id,
             title=era.title,
-            date=date_view(FuzzyDate(era.start.start, era.end.end or era.end.start)),
+            date=self.date(FuzzyDate(era.start.start, era.end.end or era.end.start)),
             body_html=self.markdown.render(era.body) if era.body else "",
         )
 
     def clock_note(self, events: Sequence[Event]) -> str | None:
-        """The clock the times of these events are shown on, when any has a time of day."""
+        """The sentence saying which clock the times of these events are on, when any has a
+        time of day."""
         timed = [e.dated for e in events if e.dated is not None and e.dated.has_time]
         if not timed:
             return None
-        return zone_text(self.site.config.timezone, timed[0].start.offset)
+        return self.dates.clock(self.site.config.timezone, timed[0].start.offset)
 
-    def side_groups(self) -> list[SideGroup]:
-        """Players grouped by side, in site.yaml's order; players with no side come last."""
+    def player_groups(self) -> list[PlayerGroup]:
+        """Players by group, in site.yaml's order, the ungrouped last; one list with no groups.
+
+        A group nobody is in is left out.
+        """
+        if not self.site.config.groups:
+            return [PlayerGroup("", tuple(self.player(p) for p in self.site.players))]
         groups = []
-        for side in self.site.config.sides:
-            members = [self.player(p) for p in self.site.players if p.side == side.id]
+        for group in self.site.config.groups:
+            members = [self.player(p) for p in self.site.players if p.group == group.id]
             if members:
-                groups.append(SideGroup(side.label, tuple(members)))
-        others = [self.player(p) for p in self.site.players if p.side is None]
+                groups.append(PlayerGroup(group.label, tuple(members)))
+        others = [self.player(p) for p in self.site.players if p.group is None]
         if others:
-            groups.append(SideGroup("Others", tuple(others)))
+            label = self.messages.text("group_others", "Others")
+            groups.append(PlayerGroup(label, tuple(others)))
         return groups
 
     def letter_groups(self) -> list[LetterGroup]:
-        """Every player by name from A to Z, grouped by initial, as short entries."""
+        """Every player by name from A to Z (in the language's alphabet), grouped by initial,
+        as short entries."""
+        # The index letters, in order, come from the catalogue: Python has no collation, and
+        # some letters (Ukrainian's, for one) are not where their code points would put them.
+        alphabet = Alphabet(
+            self.messages.text("index_alphabet", "ABCDEFGHIJKLMNOPQRSTUVWXYZ").replace(" ", "")
+        )
         entries = sorted(
             (
                 IndexEntry(
                     name=player.name,
                     url=self.urls.url(player_path(player.id)),
                     role=player.role,
-                    side=self._side_labels.get(player.side) if player.side else None,
+                    group=self._group_labels.get(player.group) if player.group else None,
                 )
                 for player in self.site.players
             ),
-            key=lambda entry: (_sort_name(entry.name), entry.name, entry.url),
+            key=lambda entry: (alphabet.sort_key(entry.name), entry.name, entry.url),
         )
         groups: dict[str, list[IndexEntry]] = {}
         for entry in entries:
-            groups.setdefault(_initial(entry.name), []).append(entry)
+            groups.setdefault(alphabet.initial(entry.name), []).append(entry)
         return [
             LetterGroup(letter, "other" if letter == "#" else letter.lower(), tuple(members))
             for letter, members in groups.items()
@@ -490,7 +606,7 @@ class ViewBuilder:
                 kind=source.kind,
                 publisher=source.publisher,
                 url=source.url,
-                published=date_view(source.published) if source.published else None,
+                published=self.date(source.published) if source.published else None,
                 note=source.note,
                 uses=tuple(uses[source.id]),
             )
@@ -498,16 +614,42 @@ class ViewBuilder:
         ]
 
 
-def _sort_name(name: str) -> str:
-    """A name without accents, case-folded: "Émile" sorts with "Emil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters an index is ordered and grouped by ("ABC...", "АБВГҐД...")."""
 
+    letters: str
 
-def _initial(name: str) -> str:
-    """The A-Z heading a name goes under; "#" for names that start with no letter A-Z."""
-    first = _sort_name(name).lstrip()[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    def fold(self, char: str) -> str:
+        """A character as the index sees it: upper case, and without accents unless the
+        alphabet has it as a letter of its own (Й and Ї stay; É is E)."""
+        upper = char.upper()
+        if upper in self.letters:
+            return upper
+        decomposed = unicodedata.normalize("NFKD", upper)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))[:1] or upper
+
+    def sort_key(self, name: str) -> tuple[int, ...]:
+        """Order of a name: spaces, punctuation and digits first ("A. Smith" before "Adam"),
+        then the alphabet's letters in its order, then letters of other scripts."""
+        size = len(self.letters)
+        key = []
+        for char in name.strip():
+            folded = self.fold(char)
+            position = self.letters.find(folded)
+            if position >= 0:
+                key.append(position)
+            elif folded.isalpha():
+                key.append(size + ord(folded))
+            else:
+                key.append(ord(folded) - 0x110000)  # before every letter, in code-point order
+        return tuple(key)
+
+    def initial(self, name: str) -> str:
+        """The index heading a name goes under; "#" for names that start with no letter of it."""
+        stripped = name.strip()
+        first = self.fold(stripped[0]) if stripped else ""
+        return first if first and first in self.letters else "#"
 
 
 def _span_of(events: Sequence[Event]) -> tuple[int, bool]:
@@ -537,17 +679,26 @@ def _unique_quotes(citations: list[Citation]) -> list[Citation]:
 
 
 def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order (so output is deterministic)."""
+    """Every page of the site, in a fixed order (so output is deterministic).
+
+    A built-in page with nothing on it (no events, players or sources) is not made.
+    """
     config = site.config
+    text = views.messages.text
+    present = site.pages_with_content()
 
     @functools.cache
     def all_events() -> list[EventView]:
         return [views.event(event) for event in site.events_in_order()]
 
+    def page_url(name: str) -> str | None:
+        return views.urls.url(BUILTIN_PATHS[name]) if name in present else None
+
     def home_context() -> dict[str, Any]:
         home = site.summary(config.home)
         events = all_events()
         return {
+            "description_html": markupsafe.Markup(smart_text(config.description)),
             "overview_html": views.markdown.render(home.markdown),
             "overview_title": home.meta.title,
             "key_events": [event for event in events if event.key],
@@ -555,27 +706,32 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "event_count": len(events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
-            "updates": update_views(site),
+            "explore": {name: page_url(name) for name in ("timeline", "players", "sources")},
+            "updates": update_views(site, views),
             "feed_url": views.urls.url(FEED),
         }
 
     yield PageSpec(HOME, "home.html", config.title, config.description, home_context)
-    yield from timeline_specs(site, views)
-    if len(site.players) > PLAYERS_BY_SIDE_LIMIT:
+    if "timeline" in present:
+        yield from timeline_specs(site, views)
+    players_title = text("players", "Key players")
+    if "players" not in present:
+        pass
+    elif len(site.players) > PLAYERS_BY_GROUP_LIMIT:
         yield PageSpec(
             PLAYERS,
             "players.html",
-            "Key players",
-            "Who is who in the story, from A to Z.",
+            players_title,
+            text("players_lede_az", "Who is who in the story, from A to Z."),
             lambda: {"groups": [], "letters": views.letter_groups()},
         )
     else:
         yield PageSpec(
             PLAYERS,
             "players.html",
-            "Key players",
-            "Who is who in the story, grouped by side.",
-            lambda: {"groups": views.side_groups(), "letters": []},
+            players_title,
+            text("players_lede", "Who is who in the story."),
+            lambda: {"groups": views.player_groups(), "letters": []},
         )
     for player in site.players:
         yield PageSpec(
@@ -585,13 +741,14 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             player.summary or f"{player.name}: {player.role}.",
             functools.partial(_player_context, site, views, player),
         )
-    yield PageSpec(
-        SOURCES,
-        "sources.html",
-        "Sources",
-        "Every source of the explainer and every quote taken from it.",
-        lambda: {"sources": views.sources()},
-    )
+    if "sources" in present:
+        yield PageSpec(
+            SOURCES,
+            "sources.html",
+            text("sources", "Sources"),
+            text("sources_description", "Every source and every quote taken from it."),
+            lambda: {"sources": views.sources()},
+        )
     for summary in site.summaries:
         if summary.slug == config.home:
             continue
@@ -602,7 +759,12 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             summary.meta.description,
             functools.partial(_summary_context, views, summary),
         )
-    yield PageSpec(NOT_FOUND, "404.html", "Page not found", "There is no page at this address.")
+    yield PageSpec(
+        NOT_FOUND,
+        "404.html",
+        text("not_found", "Page not found"),
+        text("not_found_description", "There is no page at this address."),
+    )
 
 
 @dataclass(frozen=True)
@@ -617,21 +779,27 @@ class TimelinePartLink:
 
 def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     """The timeline: one page, or an index and a page per period (see Site.timeline_parts)."""
-    as_of = date_view(site.config.as_of).text
+    text = views.messages.text
+    as_of = views.date(site.config.as_of).text
+    title = text("timeline", "Timeline")
     parts = site.timeline_parts
     if len(parts) == 1:
         yield PageSpec(
             TIMELINE,
             "timeline.html",
-            "Timeline",
-            f"Every event of the story in date order, as of {as_of}.",
+            title,
+            text(
+                "timeline_description",
+                "Every event of the story in date order, as of %(date)s.",
+                date=as_of,
+            ),
             functools.partial(_timeline_context, site, views, parts[0].events, []),
         )
         return
 
     every = [
         TimelinePartLink(
-            _part_label(part),
+            _part_label(views.dates, part),
             views.urls.url(timeline_part_path(part.slug)),
             len(part.events),
             current=False,
@@ -645,29 +813,38 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             for part, link in zip(parts, every, strict=True)
         ]
 
-    first, last = _part_label(parts[0]), _part_label(parts[-1])
     yield PageSpec(
         TIMELINE,
         "timeline.html",
-        "Timeline",
-        f"Every event of the story by period, {first} to {last}, as of {as_of}.",
+        title,
+        text(
+            "timeline_description_parts",
+            "Every event of the story by period, %(first)s to %(last)s, as of %(date)s.",
+            first=every[0].label,
+            last=every[-1].label,
+            date=as_of,
+        ),
         functools.partial(_timeline_context, site, views, (), links(""), site.events_in_order()),
     )
-    for part in parts:
-        label = _part_label(part)
+    for part, link in zip(parts, every, strict=True):
         yield PageSpec(
             timeline_part_path(part.slug),
             "timeline.html",
-            f"Timeline: {label}",
-            f"Every event of {label} in date order, as of {as_of}.",
+            text("timeline_part", "%(timeline)s: %(period)s", timeline=title, period=link.label),
+            text(
+                "timeline_part_description",
+                "Every event of %(period)s in date order, as of %(date)s.",
+                period=link.label,
+                date=as_of,
+            ),
             functools.partial(_timeline_context, site, views, part.events, links(part.slug)),
         )
 
 
-def _part_label(part: TimelinePart) -> str:
+def _part_label(dates: DateFormatter, part: TimelinePart) -> str:
     if part.first is None or part.last is None:
         return ""
-    return period_range_label(part.first, part.last)
+    return dates.period_range(part.first, part.last)
 
 
 def _timeline_context(
@@ -680,7 +857,7 @@ def _timeline_context(
     """A timeline page's context: `sections` (eras, then periods, then events), `chart` (of
     `charted`, by default the page's own events; None without a dated event), `parts` (the
     periods of a split timeline, empty on a single page; the index has parts and no sections),
-    `clock_note` (the clock times are shown on, when any event has a time), `status_labels`
+    `clock_note` (the sentence naming the clock times are shown on, when any event has a time)
     and `statuses` (those of the page's events).
 
     The chart and sections are built when the template first uses them, so that an error in
@@ -689,10 +866,9 @@ def _timeline_context(
     drawn = events if charted is None else charted
     return {
         "sections": Deferred(lambda: views.timeline(events)),
-        "chart": Deferred(lambda: chart_view(site, drawn)),
+        "chart": Deferred(lambda: chart_view(site, views, drawn)),
         "parts": parts,
         "clock_note": views.clock_note(drawn),
-        "status_labels": STATUS_LABELS,
         "statuses": {event.status for event in drawn},
     }
 
@@ -755,7 +931,11 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Every word of the theme goes through gettext (pgettext/npgettext and {% trans %});
+        # SiteRenderer installs the site's language. New-style: values are escaped.
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
     return environment
 
 
@@ -820,18 +1000,23 @@ class SiteRenderer:
         environment.globals["url"] = self.urls.url
         self.pages = list(page_specs(site, self.views))
         nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
+        text = self.views.messages.text
         nav_labels = {
-            "home": "Overview",
-            "timeline": "Timeline",
-            "players": "Key players",
-            "sources": "Sources",
+            "home": text("home", "Overview"),
+            "timeline": text("timeline", "Timeline"),
+            "players": text("players", "Key players"),
+            "sources": text("sources", "Sources"),
             **{s.slug: s.meta.title for s in site.summaries},
         }
         config = site.config
+        # The menu leaves out built-in pages with nothing on them (they are not made).
+        absent = set(BUILTIN_PATHS) - set(site.pages_with_content())
         self._nav_paths = [
             (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
             for entry in config.nav
+            if entry not in absent
         ]
+        self.views.messages.install(environment)
 
     def render(self, spec: PageSpec) -> str:
         """One page's HTML; raise ContentError locating a template problem."""
@@ -844,22 +1029,26 @@ class SiteRenderer:
 
     def extra_files(self) -> dict[str, str]:
         """Files made from the site as a whole: feed, sitemap, robots.txt."""
-        return feed_files(self.site, self.urls, [spec.path for spec in self.pages])
+        return feed_files(
+            self.site, self.urls, [spec.path for spec in self.pages], self.views.messages
+        )
 
     def _context(self, spec: PageSpec) -> dict[str, Any]:
         urls, config = self.urls, self.site.config
         nav = [NavItem(label, urls.url(path), path == spec.path) for label, path in self._nav_paths]
+        language = self.views.messages.language
         return {
             **spec.make_context(),
             "site": {
                 "title": config.title,
                 "description": config.description,
-                "language": config.language,
-                "as_of": date_view(config.as_of),
+                "language": language.tag,
+                "direction": language.direction,
+                "as_of": self.views.date(config.as_of),
                 "publisher": config.publisher,
                 "nav": nav,
                 "home_url": urls.url(HOME),
-                "sources_url": urls.url(SOURCES),
+                "sources_url": urls.url(SOURCES) if self.site.sources else None,
                 "stylesheet": urls.url("static/style.css"),
             },
             "page": {
@@ -868,7 +1057,9 @@ class SiteRenderer:
                 "description": spec.description,
                 "canonical": urls.absolute(spec.path) if spec.path != NOT_FOUND else None,
                 "is_home": spec.path == HOME,
-                "meta": page_meta(self.site, spec.path, spec.title, spec.description, urls),
+                "meta": page_meta(
+                    self.site, spec.path, spec.title, spec.description, urls, self.views.messages
+                ),
             },
         }
 
@@ -917,13 +1108,13 @@ def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Envi
     path, line = _template_position(error, spec.template)
     if isinstance(error, jinja2.TemplateNotFound):
         # Located at the {% extends %}, {% include %} or {% import %} that names it.
-        close = difflib.get_close_matches(str(error.name), environment.list_templates(), n=1)
+        close = closest(str(error.name), environment.list_templates())
         return Problem(
             path,
             f"template not found: {error.name}",
             line,
             None,
-            f"did you mean '{close[0]}'?" if close else "add the template to your templates folder",
+            f"did you mean '{close}'?" if close else "add the template to your templates folder",
         )
     if isinstance(error, jinja2.TemplateError):
         return Problem(
@@ -981,25 +1172,27 @@ class UpdateView:
     summary: str
 
 
-def update_views(site: Site) -> list[UpdateView]:
+def update_views(site: Site, views: ViewBuilder) -> list[UpdateView]:
     """The updates log, newest first."""
     ordered = sorted(site.updates, key=lambda update: update.date.sort_key(), reverse=True)
-    return [UpdateView(date_view(update.date), update.summary) for update in ordered]
+    return [UpdateView(views.date(update.date), update.summary) for update in ordered]
 
 
-def chart_view(site: Site, events: Sequence[Event] | None = None) -> TimelineChart | None:
+def chart_view(
+    site: Site, views: ViewBuilder, events: Sequence[Event] | None = None
+) -> TimelineChart | None:
     """Geometry of the timeline overview SVG (see chart.py), or None without dated events."""
-    lanes = site.config.timeline.lanes
+    dates, lanes = views.dates, site.config.timeline.lanes
     chart_events = [
         ChartEvent(
             event.id,
             event.title,
             event.dated,
-            event.date.text(),
+            dates.text(event.date),
             event.status,
             event.group
             if lanes == "group"
-            else STATUS_LABELS[event.status]
+            else status_label(views.messages, event.status)
             if lanes == "status"
             else None,
         )
@@ -1010,7 +1203,47 @@ def chart_view(site: Site, events: Sequence[Event] | None = None) -> TimelineCha
         for era in site.eras
     ]
     as_of = site.config.as_of
-    return timeline_chart(chart_events, as_of, as_of.text(), eras)
+    label = views.messages.text("chart_as_of", "As of %(when)s", when=dates.text(as_of))
+    return timeline_chart(chart_events, as_of, label, ChartWords(dates), eras)
+
+
+class ChartWords:
+    """What the timeline chart writes, in the site's language: its dates from the site's
+    DateFormatter, its few sentences from the catalogue (chart.py measures both to lay them
+    out, so they are made before it draws)."""
+
+    def __init__(self, dates: DateFormatter) -> None:
+        self.dates = dates
+        self.messages = dates.messages
+
+    def tick(self, step: Step, boundary: int) -> str:
+        """An axis label (see DateFormatter.tick)."""
+        return self.dates.tick(step, boundary)
+
+    def tick_context(self, step: Step, boundary: int) -> str | None:
+        """The line under an axis label (see DateFormatter.tick_context)."""
+        return self.dates.tick_context(step, boundary)
+
+    def span(self, start: int, end: int) -> str:
+        """A stretch of time (see DateFormatter.span)."""
+        return self.dates.span(start, end)
+
+    def inset_heading(self, span: str) -> str:
+        """The heading of a burst's inset."""
+        return self.messages.text("chart_inset_heading", "In detail: %(span)s", span=span)
+
+    def burst_where(self, span: str) -> str:
+        """Where a burst is, over its bracket."""
+        return self.messages.text("chart_burst_span", "%(span)s:", span=span)
+
+    def burst_count(self, count: int) -> str:
+        """How many events of a burst the inset draws again."""
+        return self.messages.plural_text(
+            "chart_burst_count",
+            "%(num)s event, drawn again below",
+            "%(num)s events, drawn again below",
+            count,
+        )
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

@@ -136,14 +136,14 @@ def entry_text(
         source = sources[0] if sources else "SOURCE-ID"
         return _EVENT_ENTRY.format(id=entry_id, day=day, source=source)
     if kind == "player":
-        sides = [side.id for side in config.sides] if config is not None else []
-        side = (
-            f"  side: {sides[0]:<25}# one of site.yaml's sides: {', '.join(sides)}\n"
-            if sides
-            else "  # side: SIDE-ID                # optional: one of site.yaml's sides\n"
+        groups = [group.id for group in config.groups] if config is not None else []
+        group = (
+            f"  group: {groups[0]:<24}# one of site.yaml's groups: {', '.join(groups)}\n"
+            if groups
+            else "  # group: GROUP-ID              # optional: one of site.yaml's groups\n"
         )
         source = sources[0] if sources else "SOURCE-ID"
-        return _PLAYER_ENTRY.format(id=entry_id, side=side, source=source)
+        return _PLAYER_ENTRY.format(id=entry_id, group=group, source=source)
     if kind == "source":
         return _SOURCE_ENTRY.format(id=entry_id, day=day)
     raise ValueError(f"no fact-file template for {kind!r}")
@@ -242,16 +242,17 @@ _SITE_YAML = """\
 # The explainer's settings. Every field is described in docs/content-model.md of site_builder.
 title: "A new explainer"
 description: "One sentence for search engines and link previews."
-language: en                     # BCP 47 tag, used for <html lang>
+language: en-GB                  # BCP 47: words, dates ("19 July 2025") and <html lang>
+kind: explainer                  # explainer, history, live, news, analysis or reportage
 base_url: "/"                    # for a GitHub project page: "https://USER.github.io/REPO/"
 as_of: {day}                # the "as of" date shown on every page
 publisher:                       # who publishes the explainer
   name: "Explainer desk"
   url: null                      # optional
 home: overview                   # the slug of the summary used as the home page
-sides:                           # how the players page groups players, in this order
-  - id: side-a
-    label: Side A
+# groups:                        # optional: how the players page groups players, in order
+#   - id: group-a
+#     label: Group A
 nav:                             # built-in pages (home, timeline, players, sources) and slugs
   - home
   - timeline
@@ -279,8 +280,7 @@ _PLAYERS_YAML = """\
 - id: example-person             # URL-safe id; the page is /players/example-person/
   name: "Example Person"
   role: "What they do in the story"
-  kind: person                   # person, organisation, government or place
-  side: side-a                   # one of site.yaml's sides
+  kind: person                   # person, organisation, government, place or object
   summary: "One line for the players index."
   evidence:                      # what the facts about this player rest on
     - source: example-report
@@ -340,8 +340,8 @@ _PLAYER_ENTRY = """\
 - id: {id}
   name: "TODO: full name"
   role: "TODO: what they do in the story"
-  kind: person                   # person, organisation, government or place
-{side}\
+  kind: person                   # person, organisation, government, place, object
+{group}\
   summary: "TODO: one line for the players index."
   # evidence:                    # TODO: what the facts about this player rest on
   #   - source: {source}

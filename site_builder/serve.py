@@ -3,13 +3,16 @@
 The server knows nothing about building. It gets a `rebuild` callable and the paths to watch;
 it calls `rebuild(None)` once at start and `rebuild(changed_paths)` after each burst of changes
 (from `watch.EventWatcher`: inotify, not livereload's polling), then tells every open page to
-reload. When a rebuild raises, every HTML page shows the error instead, the last good output
+reload. Rebuilds run in a thread of their own, one at a time, so requests are answered from the
+last good output while a large site renders; changes that arrive meanwhile make the next
+rebuild. When a rebuild raises, every HTML page shows the error instead, the last good output
 stays on disk, and the next successful rebuild brings the real pages back.
 
 livereload provides the websocket endpoint, livereload.js and the script injection before
 `</head>`; this module adds the path prefix (so `/REPO/` previews as it will be published), the
-error page, the 404 page, and sends reloads itself: livereload's own poller ignores changes that
-come within 3 s of the previous reload.
+error page, the 404 page, a socket that only the preview's own pages may open, and sends
+reloads itself: livereload's own poller ignores changes that come within 3 s of the previous
+reload.
 """
 
 from __future__ import annotations
@@ -21,18 +24,22 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from livereload.handlers import (  # type: ignore[import-untyped]
     LiveReloadHandler,
+    LiveReloadJSHandler,
     StaticFileHandler,
 )
-from livereload.server import Server  # type: ignore[import-untyped]
+from livereload.server import LiveScriptInjector, Server  # type: ignore[import-untyped]
+from tornado import escape
 from tornado.ioloop import IOLoop
-from tornado.web import HTTPError
+from tornado.web import Application, HTTPError
+from tornado.websocket import WebSocketHandler
 
 from site_builder.errors import ContentError, SiteError, UsageError, count_of
 from site_builder.watch import EventWatcher
@@ -159,6 +166,9 @@ def servable(root: Path, relative: str) -> bool:
     return os.path.isfile(target) or not os.path.lexists(target)
 
 
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+
+
 class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
     """livereload's static handler (no 304s), under the site's path prefix, with error page.
 
@@ -208,6 +218,12 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
         result: Awaitable[None] = super().get(request_path[len(prefix) :], include_body)
         return result
 
+    def options(self, path: str) -> None:
+        """What a client may ask of a static preview: no content, the methods in `Allow`."""
+        self.set_header("Allow", ALLOWED_METHODS)
+        self.set_status(204)
+        self.finish()
+
     def _set_generation(self) -> None:
         self.set_cookie(GENERATION_COOKIE, str(self.state.generation), path="/")
 
@@ -220,6 +236,8 @@ class _PreviewHandler(StaticFileHandler):  # type: ignore[misc]
         super().send_error(404 if status_code == 403 else status_code, **kwargs)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if status_code == 405:  # POST, PUT, DELETE...: say what is allowed (RFC 9110)
+            self.set_header("Allow", ALLOWED_METHODS)
         if status_code == 404 and servable(self.state.root, "404.html"):
             try:  # the site's own 404 page, from the last good build
                 page = (self.state.root / "404.html").read_text(encoding="utf-8", errors="replace")
@@ -245,38 +263,79 @@ def _outside_prefix_page(prefix: str) -> str:
     )
 
 
+class _ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's websocket, open only to pages of the preview itself.
+
+    livereload accepts any Origin: any web page open in the same browser could listen to the
+    preview's reloads. Tornado's own rule (the Origin's host and port are the request's Host)
+    lets in the preview's pages, at whatever address they were opened.
+    """
+
+    def check_origin(self, origin: str) -> bool:
+        return bool(WebSocketHandler.check_origin(self, origin))
+
+
+class _Injector(LiveScriptInjector):  # type: ignore[misc]
+    """Puts livereload's loader before `</head>` of every HTML response (livereload's own)."""
+
+    script = escape.utf8(
+        '<script type="text/javascript">(function(){'
+        'var s=document.createElement("script");'
+        "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+        's.src="//"+window.location.hostname+":"+port'
+        '+ "/livereload.js?port=" + port;'
+        "document.head.appendChild(s);"
+        "})();</script>"
+    )
+
+
 class _PreviewServer(Server):  # type: ignore[misc]
-    """livereload's Server with our handler in place of its static files at the root."""
+    """livereload's Server with our handlers: the preview's files at the root, the reload
+    socket open to the preview's pages only, and no `/forcereload` (a GET that any web page
+    could send to reload every open page)."""
 
     def __init__(self, state: _State, watcher: EventWatcher) -> None:
         super().__init__(watcher=watcher)
         self.state = state
+
+    def application(self, port: int, host: str, live_css: bool = True) -> None:
+        """Listen on host:port (livereload's method, with our handlers)."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        handlers = [
+            (r"/livereload", _ReloadSocket),
+            (r"/livereload.js", LiveReloadJSHandler),
+            *self.get_web_handlers(_Injector.script),
+        ]
+        Application(handlers=handlers, transforms=[_Injector]).listen(port, address=host)
 
     def get_web_handlers(self, script: bytes) -> list[tuple[Any, ...]]:
         options = {"path": str(self.state.root), "default_filename": "index.html"}
         return [(r"/(.*)", _PreviewHandler, {**options, "state": self.state})]
 
 
-def _run_rebuild(rebuild: Rebuild, changed: frozenset[Path] | None, state: _State) -> None:
-    """Rebuild; on failure keep serving and show the error on every page."""
+def _attempt(rebuild: Rebuild, changed: frozenset[Path] | None, root: Path) -> str | None:
+    """Rebuild; return None, or the error page to show when it failed (serving goes on)."""
     try:
         rebuild(changed)
     except SiteError as error:
         log.error("the site could not be built; the browser shows why:\n%s", error)
-        state.error_html = error_page(error, state.root)
+        return error_page(error, root)
     except Exception as error:  # a bug must not take the preview down
         log.exception("rebuild failed")
-        state.error_html = error_page(error, state.root)
-    else:
-        if state.error_html is not None:
-            log.warning("the site builds again")
-        state.error_html = None
+        return error_page(error, root)
+    return None
 
 
-def _reload_path(changed: frozenset[Path]) -> str:
-    """The path sent with the reload: a stylesheet alone is swapped in place by livereload.js."""
+def _reload_path(changed: frozenset[Path], roots: Sequence[Path]) -> str:
+    """The path sent with the reload: a stylesheet alone is swapped in place by livereload.js,
+    which finds it by the end of its URL. The path is relative to its watched folder, never
+    one of this computer: the page may be open on another device."""
     if changed and all(path.suffix == ".css" for path in changed):
-        return min(changed).as_posix()
+        path = min(changed)
+        for root in roots:
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
     return "*"  # anything else reloads the page
 
 
@@ -297,14 +356,40 @@ def serve(
     Raises UsageError when the address cannot be bound (port in use).
     """
     state = _State(root=root.resolve(), base_path=base_path)
+    roots = [Path(path).resolve() for path in watch]
+    loop = IOLoop.current()
+    # One rebuild at a time, off the IO loop: requests keep being answered meanwhile.
+    builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
+    pending: set[Path] = set()  # changed since the running rebuild began
+    running = False
 
     def on_changes(changed: frozenset[Path]) -> None:
+        pending.update(changed)
+        if not running:
+            start()
+
+    def start() -> None:
+        nonlocal running
+        batch = frozenset(pending)
+        pending.clear()
+        running = True
+        future = builder.submit(_attempt, rebuild, batch, state.root)
+        future.add_done_callback(lambda done: loop.add_callback(finish, batch, done))
+
+    def finish(batch: frozenset[Path], done: Future[str | None]) -> None:
+        nonlocal running
+        running = False
         was_failing = state.error_html is not None
-        _run_rebuild(rebuild, changed, state)
-        state.generation += 1
+        state.error_html = done.result()
         failing = state.error_html is not None
-        path = "*" if was_failing or failing else _reload_path(changed)
-        LiveReloadHandler.reload_waiters(path)
+        if was_failing and not failing:
+            log.warning("the site builds again")
+        state.generation += 1
+        LiveReloadHandler.reload_waiters(
+            "*" if was_failing or failing else _reload_path(batch, roots)
+        )
+        if pending:
+            start()
 
     watcher = EventWatcher(on_changes, ignored=[state.root])  # written by every build
     for path in watch:
@@ -313,7 +398,6 @@ def serve(
     # livereload configures its websocket handler through class attributes (it sets `watcher`
     # and `live_css` itself); this one makes late-connecting pages catch up.
     LiveReloadHandler.waiters = _Waiters(state)
-    loop = IOLoop.current()
     _stop_on_signals()
     try:
         try:
@@ -329,7 +413,7 @@ def serve(
                 host or "every address",
                 port,
             )
-        _run_rebuild(rebuild, None, state)
+        state.error_html = _attempt(rebuild, None, state.root)
         LiveReloadHandler.start_tasks()  # starts the watcher (no polling: it says so)
         if on_ready is not None:
             on_ready(f"http://{_url_host(host)}:{port}{base_path()}")
@@ -338,6 +422,7 @@ def serve(
         log.debug("interrupted; stopping the preview")
     finally:
         watcher.stop()
+        builder.shutdown(wait=True, cancel_futures=True)  # a rebuild's writes finish whole
         loop.close(all_fds=True)
 
 

@@ -17,7 +17,7 @@ NOT_FOUND = "404.html"
 
 BUILTIN_PATHS = {"home": HOME, "timeline": TIMELINE, "players": PLAYERS, "sources": SOURCES}
 LINK_SCHEMES = ("event", "player", "source", "page")
-RESERVED_SLUGS = frozenset({"timeline", "players", "sources", "static", "404", "index"})
+RESERVED_SLUGS = frozenset({"timeline", "players", "sources", "static", "media", "404", "index"})
 
 
 def player_path(player_id: str) -> str:

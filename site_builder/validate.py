@@ -7,16 +7,25 @@ Field-level checks (types, dates, unknown fields) already ran when the content w
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from site_builder.dates import FuzzyDate, offset_text
-from site_builder.errors import Problem
-from site_builder.model import BUILTIN_PAGES, UNDATED_STATUSES, Event, Evidence, Origin, Site
+from site_builder.errors import Problem, closest
+from site_builder.i18n import LanguageError, check_labels, parse_language
+from site_builder.model import (
+    BUILTIN_PAGES,
+    UNDATED_STATUSES,
+    Event,
+    Evidence,
+    Group,
+    Origin,
+    PlayerKind,
+    Site,
+)
 from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS
 
 # Inline links [text](target "title") and reference definitions [label]: target
@@ -96,9 +105,9 @@ def _unknown(
     kind: str, value: str, known: Iterable[str], origin: Origin, *where: str | int
 ) -> Problem:
     known = sorted(known)
-    close = difflib.get_close_matches(value, known, n=1)
+    close = closest(value, known)
     hint = (
-        f"did you mean '{close[0]}'?"
+        f"did you mean '{close}'?"
         if close
         else (
             f"known {kind} ids: {', '.join(known)}"
@@ -134,7 +143,8 @@ def _ids(site: Site, kind: str) -> set[str]:
 def _references(site: Site) -> Iterator[Problem]:
     sources = _ids(site, "source")
     players = _ids(site, "player")
-    sides = {side.id for side in site.config.sides}
+    groups = {group.id for group in site.config.groups}
+    kinds = site.config.kind_schema_types()
     for event in site.events:
         for index, player_id in enumerate(event.players):
             if player_id not in players:
@@ -143,14 +153,27 @@ def _references(site: Site) -> Iterator[Problem]:
             yield _unknown("source", event.date_source, sources, event.origin, "date_source")
         yield from _evidence_problems(event.evidence, event.origin, sources, players)
     for player in site.players:
-        if player.side is not None and player.side not in sides:
-            line, column = player.origin.at("side")
+        if player.group is not None and player.group not in groups:
+            line, column = player.origin.at("group")
+            close = closest(player.group, groups)
             hint = (
-                f"add it to 'sides' in site.yaml, or use one of: {', '.join(sorted(sides))}"
-                if sides
-                else "declare the sides in site.yaml under 'sides:'"
+                f"did you mean '{close}'? (or add it to 'groups' in site.yaml)"
+                if close
+                else f"add it to 'groups' in site.yaml, or use one of: {', '.join(sorted(groups))}"
+                if groups
+                else "declare the groups in site.yaml under 'groups:' (id and label), or "
+                "remove 'group' to list the player with everyone else"
             )
-            yield Problem(player.origin.path, f"unknown side '{player.side}'", line, column, hint)
+            yield Problem(player.origin.path, f"unknown group '{player.group}'", line, column, hint)
+        if player.kind not in kinds:
+            line, column = player.origin.at("kind")
+            close = closest(player.kind, kinds)
+            hint = (
+                f"did you mean '{close}'? " if close else f"use one of {', '.join(kinds)}, or "
+            ) + "declare a kind in site.yaml under 'kinds:' (id, label, schema)"
+            yield Problem(
+                player.origin.path, f"unknown kind of player '{player.kind}'", line, column, hint
+            )
         yield from _evidence_problems(player.evidence, player.origin, sources, players)
 
 
@@ -193,18 +216,38 @@ def _config_references(site: Site) -> Iterator[Problem]:
     for index, entry in enumerate(config.nav):
         if entry not in slugs and entry not in BUILTIN_PAGES:
             yield _unknown("page", entry, slugs | set(BUILTIN_PAGES), config.origin, "nav", index)
-    seen: set[str] = set()
-    for index, side in enumerate(config.sides):
-        if side.id in seen:
-            line, column = config.origin.at("sides", index, "id")
-            yield Problem(
-                config.origin.path,
-                f"duplicate side id '{side.id}'",
-                line,
-                column,
-                "each side is listed once",
-            )
-        seen.add(side.id)
+    declared: tuple[tuple[str, Sequence[Group | PlayerKind]], ...] = (
+        ("groups", config.groups),
+        ("kinds", config.kinds),
+    )
+    for field_name, items in declared:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                line, column = config.origin.at(field_name, index, "id")
+                yield Problem(
+                    config.origin.path,
+                    f"duplicate {field_name[:-1]} id '{item.id}'",
+                    line,
+                    column,
+                    f"each {field_name[:-1]} is listed once",
+                )
+            seen.add(item.id)
+    yield from _language_and_labels(site)
+
+
+def _language_and_labels(site: Site) -> Iterator[Problem]:
+    """The language must be one CLDR knows; every `labels:` entry must name a real label."""
+    config = site.config
+    try:
+        language = parse_language(config.language)
+    except LanguageError as error:
+        line, column = config.origin.at("language")
+        yield Problem(config.origin.path, str(error), line, column, error.hint)
+        return
+    for problem in check_labels(config.labels, language):
+        line, column = config.origin.at("labels", *problem.key)
+        yield Problem(config.origin.path, problem.message, line, column, problem.hint)
 
 
 def _event_dates(site: Site) -> Iterator[Problem]:
@@ -253,7 +296,7 @@ def _placements(site: Site) -> Iterator[Problem]:
             yield Problem(
                 event.origin.path,
                 f"'after' can only order events whose dates overlap: '{event.id}' "
-                f"({event.dated.text()}) and '{target.id}' ({target.dated.text()}) do not",
+                f"({event.dated}) and '{target.id}' ({target.dated}) do not",
                 line,
                 column,
                 "remove 'after': the dates already put these events in order",
@@ -296,7 +339,7 @@ def _eras(site: Site) -> Iterator[Problem]:
             line, column = era.origin.at("end")
             yield Problem(
                 era.origin.path,
-                f"era '{era.id}' ends ({era.end.text()}) before it starts ({era.start.text()})",
+                f"era '{era.id}' ends ({era.end}) before it starts ({era.start})",
                 line,
                 column,
                 "check the two dates; 'end' is the last date of the era",
@@ -307,8 +350,8 @@ def _eras(site: Site) -> Iterator[Problem]:
             line, column = later.origin.at("start")
             yield Problem(
                 later.origin.path,
-                f"era '{later.id}' starts ({later.start.text()}) before era '{earlier.id}' "
-                f"ends ({earlier.end.text()})",
+                f"era '{later.id}' starts ({later.start}) before era '{earlier.id}' "
+                f"ends ({earlier.end})",
                 line,
                 column,
                 "eras are phases that follow one another: end the first before the next "
@@ -322,7 +365,7 @@ def _eras(site: Site) -> Iterator[Problem]:
             line, column = event.origin.at("date")
             yield Problem(
                 event.origin.path,
-                f"event '{event.id}' ({event.dated.text()}) falls outside every era",
+                f"event '{event.id}' ({event.dated}) falls outside every era",
                 line,
                 column,
                 "add an era that covers it to facts/eras.yaml, or check the date; site.yaml's "
@@ -388,7 +431,8 @@ def link_targets(site: Site) -> dict[str, set[str]]:
         "event": _ids(site, "event"),
         "player": _ids(site, "player"),
         "source": _ids(site, "source"),
-        "page": {summary.slug for summary in site.summaries} | set(BUILTIN_PAGES),
+        # A built-in page with nothing on it (no players, say) is not made.
+        "page": {summary.slug for summary in site.summaries} | set(site.pages_with_content()),
     }
 
 
@@ -405,9 +449,9 @@ def check_links(
             continue
         if name not in targets[scheme]:
             line, column = markdown.position(match.start(1))
-            close = difflib.get_close_matches(name, sorted(targets[scheme]), n=1)
+            close = closest(name, sorted(targets[scheme]))
             hint = (
-                f"did you mean '{scheme}:{close[0]}'?"
+                f"did you mean '{scheme}:{close}'?"
                 if close
                 else f"link to one of the {scheme} ids that exist"
             )

@@ -79,6 +79,25 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+# Sites unlike the explainer, held to the same reader-quality bar (axe, W3C): a site in
+# Ukrainian, and a shipping story with no groups, a ship as a player and pictures.
+STORIES = {"i18n-uk": FIXTURES / "i18n-uk", "ship-no-sides": FIXTURES / "ship-no-sides"}
+
+
+@pytest.fixture(scope="session")
+def story_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each of STORIES built once, by the command line, with no warning."""
+    built = {}
+    for name, content in STORIES.items():
+        out = tmp_path_factory.mktemp(name) / "_site"
+        result = run_cli("build", "--content", str(content), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert "WARNING" not in result.stderr, result.stderr
+        built[name] = out
+    return built
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass

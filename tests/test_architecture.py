@@ -12,9 +12,10 @@ PACKAGE = ROOT / "site_builder"
 LAYERS = [
     {"errors"},
     {"dates", "urls"},
+    {"i18n"},
     {"model"},
     {"content", "validate", "markup", "deps"},
-    {"chart", "feeds", "links"},
+    {"chart", "feeds", "links", "media"},
     {"render", "weight"},
     {"output", "cache"},
     {"build"},

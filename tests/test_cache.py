@@ -73,3 +73,18 @@ def test_warnings_of_the_last_build_are_repeated(project: Path) -> None:
 
 def test_new_offers_the_kinds_scaffold_knows() -> None:
     assert NEW_KINDS == KINDS
+
+
+def test_the_cache_lives_beside_the_output_not_where_the_command_runs(
+    project: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "published" / "_site"
+    paths = ["--content", str(project / "content"), "--templates", str(project / "templates")]
+    result = run_cli("build", *paths, "--out", str(out), cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == []  # nothing left in the folder the command ran in
+    assert (out.parent / ".site_builder_cache" / ".gitignore").is_file()
+    again = run_cli("build", *paths, "--out", str(out), cwd=project)
+    assert again.stdout.startswith("Up to date: "), again.stdout  # found from any folder

@@ -26,6 +26,15 @@ from site_builder.chart import (
     wrap_label,
 )
 from site_builder.dates import Clock, FuzzyDate, parse_date
+from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.render import ChartWords
+
+
+def _words(tag: str) -> DateFormatter:
+    return DateFormatter(Messages(parse_language(tag)))
+
+
+BRITISH, UKRAINIAN, ARABIC = _words("en-GB"), _words("uk"), _words("ar")
 
 CAIRO = Clock("Africa/Cairo")
 AS_OF = parse_date("2025-07-19")
@@ -61,19 +70,26 @@ EVERY_KIND = [
 
 
 def _event(
-    event_id: str, date: str | None, status: str = "happened", lane: str | None = None
+    event_id: str,
+    date: str | None,
+    status: str = "happened",
+    lane: str | None = None,
+    words: DateFormatter = BRITISH,
 ) -> ChartEvent:
     parsed = parse_date(date, CAIRO) if date is not None else None
-    text = parsed.text() if parsed is not None else "Date not set"
+    text = words.text(parsed) if parsed is not None else words.unknown()
     return ChartEvent(event_id, f"Event {event_id}", parsed, text, status, lane)
 
 
 def _chart(
-    dates: Sequence[str | None], as_of: FuzzyDate = AS_OF, eras: Sequence[ChartEra] = ()
+    dates: Sequence[str | None],
+    as_of: FuzzyDate = AS_OF,
+    eras: Sequence[ChartEra] = (),
+    words: DateFormatter = BRITISH,
 ) -> TimelineChart:
-    events = [_event(f"e{index}", date) for index, date in enumerate(dates)]
+    events = [_event(f"e{index}", date, words=words) for index, date in enumerate(dates)]
     ordered = sorted(events, key=lambda e: e.date.sort_key() if e.date else (2**62, 0))
-    chart = timeline_chart(ordered, as_of, as_of.text(), eras)
+    chart = timeline_chart(ordered, as_of, words.text(as_of), ChartWords(words), eras)
     assert chart is not None
     return chart
 
@@ -99,7 +115,7 @@ def _assert_readable(chart: TimelineChart) -> None:
     for panel in chart.panels:
         assert panel.tick_sets, "an axis without ticks"
         for tick_set in panel.tick_sets:
-            assert len(tick_set.ticks) >= 2, f"{tick_set.step_name}: fewer than two ticks"
+            assert len(tick_set.ticks) >= 2, f"{tick_set.step}: fewer than two ticks"
             for width in widths[tick_set.media]:
                 for line in ("label", "context"):
                     boxes = _boxes(tick_set, width, line)
@@ -119,16 +135,22 @@ def test_rounding_works_on_python_3_11() -> None:
     assert _round(1.25) == 1.2 and _round(99.96) == 100
 
 
+LANGUAGES = {"en-GB": BRITISH, "uk": UKRAINIAN, "ar": ARABIC}
+
+
+@pytest.mark.parametrize("tag", LANGUAGES)
 @pytest.mark.parametrize("date", EVERY_KIND)
-def test_a_chart_of_one_date_of_each_kind(date: str) -> None:
-    _assert_readable(_chart([date]))
+def test_a_chart_of_one_date_of_each_kind(date: str, tag: str) -> None:
+    _assert_readable(_chart([date], words=LANGUAGES[tag]))
 
 
+@pytest.mark.parametrize("tag", ["en-GB", "uk"])
 @pytest.mark.parametrize(("first", "second"), list(itertools.combinations(EVERY_KIND, 2)))
-def test_a_chart_of_any_two_kinds_of_date(first: str, second: str) -> None:
+def test_a_chart_of_any_two_kinds_of_date(first: str, second: str, tag: str) -> None:
     """Every pair of kinds (a year and a range crossing eras, a time and a BC year...) is drawn
-    on one axis with readable labels: the Python 3.11 crash came from such a pair."""
-    _assert_readable(_chart([first, second]))
+    on one axis with readable labels, in English and in Ukrainian (whose labels are longer):
+    the Python 3.11 crash came from such a pair."""
+    _assert_readable(_chart([first, second], words=LANGUAGES[tag]))
 
 
 def test_dates_are_drawn_at_their_precision() -> None:
@@ -146,20 +168,20 @@ def test_dates_are_drawn_at_their_precision() -> None:
     ("dates", "narrow", "wide"),
     [
         (["2021-03-29 06:12", "2021-03-29 20:15"], "6 hours", "2 hours"),
-        (["2021-03-23 07:40", "2021-03-29 19:00"], "days", "days"),
-        (["2025-05-16", "2025-07-27"], "months", "weeks"),
-        (["2023-01-05", "2025-06-30"], "half-years", "quarters"),
-        (["1975-03-01", "2025-06-30"], "decades", "5 years"),
+        (["2021-03-23 07:40", "2021-03-29 19:00"], "1 day", "1 day"),
+        (["2025-05-16", "2025-07-27"], "1 month", "1 week"),
+        (["2023-01-05", "2025-06-30"], "6 months", "3 months"),
+        (["1975-03-01", "2025-06-30"], "10 years", "5 years"),
         (["1815", "2026"], "50 years", "20 years"),
-        (["509 BC", "AD 14"], "200 years", "centuries"),
-        (["3000 BC", "2025"], "2000 years", "millennia"),
-        (["100000 BC", "2025"], "100,000 years", "50,000 years"),
+        (["509 BC", "AD 14"], "200 years", "50 years"),
+        (["3000 BC", "2025"], "2000 years", "500 years"),
+        (["100000 BC", "2025"], "50000 years", "20000 years"),
     ],
 )
 def test_the_axis_step_is_chosen_from_the_span(dates: list[str], narrow: str, wide: str) -> None:
     """The finest calendar step whose labels fit, at the narrow and at the wide width."""
     chart = _chart(dates, as_of=parse_date(dates[-1].split(" ")[0]) if ":" in dates[-1] else AS_OF)
-    steps = {tick_set.media: tick_set.step_name for tick_set in chart.main.tick_sets}
+    steps = {tick_set.media: str(tick_set.step) for tick_set in chart.main.tick_sets}
     assert steps.get("narrow", steps.get("all")) == narrow
     assert steps.get("wide", steps.get("all")) == wide
     _assert_readable(chart)
@@ -188,11 +210,14 @@ def test_the_as_of_date_is_a_line_inside_the_span_and_a_marker_outside() -> None
 
 def test_an_ongoing_event_runs_on_to_the_as_of_date_or_the_edge() -> None:
     events = [_event("a", "2025-07-01", "ongoing"), _event("b", "2025-07-10")]
-    inside = timeline_chart(events, AS_OF, "19 July 2025")
+    inside = timeline_chart(events, AS_OF, "19 July 2025", ChartWords(BRITISH))
     assert inside is not None and inside.main.as_of is not None
     assert inside.main.marks[0].tail_x == inside.main.as_of.x
     far = timeline_chart(
-        [_event("a", "1990", "ongoing"), _event("b", "1995")], AS_OF, "19 July 2025"
+        [_event("a", "1990", "ongoing"), _event("b", "1995")],
+        AS_OF,
+        "19 July 2025",
+        ChartWords(BRITISH),
     )
     assert far is not None and far.main.marks[0].tail_x == 100
 
@@ -213,7 +238,7 @@ def test_a_burst_inside_a_long_span_gets_an_inset_with_its_own_axis() -> None:
     chart = _chart(BACKSTORY + INCIDENT, as_of=parse_date("2021-09-01"))
     assert chart.inset is not None and chart.inset_count == len(INCIDENT)
     assert chart.main.bracket is not None and chart.main.bracket.count == len(INCIDENT)
-    assert chart.main.bracket.span_text == "23–29 March 2021"
+    assert chart.main.bracket.span_text == "23\u2009–\u200929 March 2021"
     assert len(chart.main.marks) == len(BACKSTORY)  # each event is drawn once
     assert len(chart.inset.marks) == len(INCIDENT)
     inset_units = {tick_set.step.unit.name for tick_set in chart.inset.tick_sets}
@@ -237,7 +262,7 @@ def test_lanes_group_events_and_packed_marks_never_overlap() -> None:
         _event(f"e{index}", f"{1975 + index // 4}-{index % 12 + 1:02d}", lane=lane)
         for index, lane in zip(range(200), itertools.cycle(["Metro", "Buses", "Trams"]))
     ]
-    chart = timeline_chart(events, AS_OF, "19 July 2025")
+    chart = timeline_chart(events, AS_OF, "19 July 2025", ChartWords(BRITISH))
     assert chart is not None and not chart.main.labelled  # too many to label: packed
     assert [lane.label for lane in chart.main.lanes] == ["Metro", "Buses", "Trams"]
     assert chart.lanes == ("Metro", "Buses", "Trams")
@@ -286,9 +311,9 @@ def test_undated_events_are_counted_not_drawn_and_too_many_events_get_no_chart()
     chart = _chart(["2025-07-01", "2025-07-10", None])
     assert (chart.event_count, chart.drawn_count, chart.unknown_count) == (3, 2, 1)
     assert {mark.id for mark in chart.main.marks} == {"e0", "e1"}
-    assert timeline_chart([_event("x", None)], AS_OF, "x") is None
+    assert timeline_chart([_event("x", None)], AS_OF, "x", ChartWords(BRITISH)) is None
     many = [_event(f"e{n}", "2025-07-01") for n in range(MAX_EVENTS + 1)]
-    assert timeline_chart(many, AS_OF, "x") is None
+    assert timeline_chart(many, AS_OF, "x", ChartWords(BRITISH)) is None
 
 
 def test_labels_wrap_and_never_overflow() -> None:

@@ -31,9 +31,11 @@ from site_builder.dates import (
     parse_date,
     parse_event_date,
     period_of,
-    tick_label,
     weeks_in_year,
 )
+from site_builder.i18n import DateFormatter, Messages, parse_language
+
+BRITISH = DateFormatter(Messages(parse_language("en-GB")))
 
 
 def _day(text: str) -> int:
@@ -91,7 +93,7 @@ def test_a_date_is_shown_no_more_precisely_than_written(
 ) -> None:
     date = parse_date(written)
     assert date.precision is precision
-    assert date.text() == text
+    assert BRITISH.text(date) == text
     assert date.machine() == machine  # HTML has no date before AD 1: no datetime attribute
     assert date.start_moment() == _day(first.lstrip("+"))
     assert date.end_moment() == _day(last.lstrip("+")) + SECONDS_PER_DAY
@@ -112,13 +114,13 @@ def test_iso_8601_counts_a_year_zero_and_readable_years_do_not() -> None:
 @pytest.mark.parametrize(
     ("written", "text"),
     [
-        ("2025-07-14/2025-07-18", "14–18 July 2025"),
-        ("2025-05-16/2025-06-02", "16 May – 2 June 2025"),
-        ("2025-06/2025-07", "June–July 2025"),
-        ("2024-12-30/2025-01-02", "30 December 2024 – 2 January 2025"),
-        ("500 BC/300 BC", "500–300 BC"),
-        ("27 BC/AD 14", "27 BC – AD 14"),
-        ("-0263/-0240", "264–241 BC"),
+        ("2025-07-14/2025-07-18", "14\u2009–\u200918 July 2025"),
+        ("2025-05-16/2025-06-02", "16 May\u2009–\u20092 June 2025"),
+        ("2025-06/2025-07", "June\u2009–\u2009July 2025"),
+        ("2024-12-30/2025-01-02", "30 December 2024\u2009–\u20092 January 2025"),
+        ("500 BC/300 BC", "500\u2009–\u2009300 BC"),
+        ("27 BC/AD 14", "27 BC\u2009–\u200914 AD"),  # both ends say their era
+        ("-0263/-0240", "264\u2009–\u2009241 BC"),
         ("2021-03-29 15:05+02:00/2021-03-29 19:00+02:00", "29 March 2021, 15:05–19:00"),
         (
             "2021-03-29 15:05+02:00/19:00",
@@ -126,14 +128,14 @@ def test_iso_8601_counts_a_year_zero_and_readable_years_do_not() -> None:
         ),  # the end's day is the start's
         (
             "2021-03-29 22:00+02:00/2021-03-30 01:30+02:00",
-            "29 March 2021, 22:00 – 30 March 2021, 01:30",
+            "29 March 2021, 22:00\u2009–\u200930 March 2021, 01:30",  # CLDR's fallback
         ),
     ],
 )
 def test_ranges_are_written_compactly(written: str, text: str) -> None:
     date = parse_date(written)
     assert date.is_range
-    assert date.text() == text
+    assert BRITISH.text(date) == text
 
 
 def test_a_time_is_read_and_shown_on_the_site_clock() -> None:
@@ -141,19 +143,19 @@ def test_a_time_is_read_and_shown_on_the_site_clock() -> None:
     cairo = Clock("Africa/Cairo")
     local = parse_date("2021-03-29 15:05", cairo)
     assert local.precision is Precision.TIME
-    assert local.text() == "29 March 2021, 15:05"
+    assert BRITISH.text(local) == "29 March 2021, 15:05"
     assert local.machine() == "2021-03-29T15:05+02:00"
     utc = parse_date("2021-03-29T13:05Z", cairo)
-    assert utc.text() == "29 March 2021, 15:05" and utc.sort_key() == local.sort_key()
+    assert BRITISH.text(utc) == "29 March 2021, 15:05" and utc.sort_key() == local.sort_key()
     assert str(utc) == "2021-03-29 13:05Z"  # written back as written
     # Without a site time zone, a time keeps its own offset.
-    assert parse_date("2021-03-29 15:05+02:00").text() == "29 March 2021, 15:05"
+    assert BRITISH.text(parse_date("2021-03-29 15:05+02:00")) == "29 March 2021, 15:05"
     seconds = parse_date("2021-03-29 15:05:30", cairo)
-    assert seconds.text() == "29 March 2021, 15:05:30"
+    assert BRITISH.text(seconds) == "29 March 2021, 15:05:30"
     assert seconds.end_moment() - seconds.start_moment() == 1
     assert local.end_moment() - local.start_moment() == 60  # a time to the minute is a minute
     # Late at night in UTC is the next day in Cairo.
-    assert parse_date("2021-03-29 23:30Z", cairo).text() == "30 March 2021, 01:30"
+    assert BRITISH.text(parse_date("2021-03-29 23:30Z", cairo)) == "30 March 2021, 01:30"
 
 
 def test_summer_time_gaps_and_repeats_are_explained() -> None:
@@ -173,7 +175,7 @@ def test_summer_time_gaps_and_repeats_are_explained() -> None:
 @pytest.mark.parametrize(
     ("written", "message", "hint"),
     [
-        ("2025-02-30", "not a real day: February 2025 has 28 days", "use the month alone"),
+        ("2025-02-30", "not a real day: 2025-02 has 28 days", "use the month alone"),
         ("2025-13", "month 13 is not between 1 and 12", "2025-07-19"),
         (
             "early 2025-07-14",
@@ -221,7 +223,7 @@ def test_impossible_dates_and_contradicting_precision_are_explained(
 
 def test_an_event_date_may_be_unknown_and_nothing_else_like_it() -> None:
     assert isinstance(parse_event_date("unknown"), UnknownDate)
-    assert parse_event_date("unknown").text() == "Date not set"
+    assert BRITISH.text(parse_event_date("unknown")) == "Date not set"
     for written in ("TBD", "Unknown", "?"):
         with pytest.raises(DateSyntaxError) as caught:
             parse_event_date(written)
@@ -294,12 +296,15 @@ def test_year_steps_fall_on_round_years_either_side_of_the_era() -> None:
     """Axis ticks and list groups before the common era fall on 500 BC, 400 BC...; AD 1 ends
     the last step before the era, then the steps fall on 100, 200..."""
     start, end = parse_date("450 BC").start_moment(), parse_date("AD 250").start_moment()
-    labels = [tick_label(CENTURY, moment) for moment in CENTURY.boundaries(start, end)]
-    assert labels == ["500 BC", "400 BC", "300 BC", "200 BC", "100 BC", "AD 1", "100", "200", "300"]
+    labels = [BRITISH.tick(CENTURY, moment) for moment in CENTURY.boundaries(start, end)]
+    assert labels == ["500", "400", "300", "200", "100", "1 AD", "100", "200", "300"]
+    # A year before the era says so in the line under it (shown where the era changes).
+    contexts = [BRITISH.tick_context(CENTURY, moment) for moment in CENTURY.boundaries(start, end)]
+    assert contexts == ["BC"] * 5 + [None] * 4
     decades = DECADE.boundaries(
         parse_date("1968").start_moment(), parse_date("1991").start_moment()
     )
-    assert [tick_label(DECADE, moment) for moment in decades] == [
+    assert [BRITISH.tick(DECADE, moment) for moment in decades] == [
         "1960",
         "1970",
         "1980",
@@ -309,12 +314,12 @@ def test_year_steps_fall_on_round_years_either_side_of_the_era() -> None:
     quarters = Step(Unit.MONTH, 3).boundaries(
         parse_date("2024-11-05").start_moment(), parse_date("2025-05").start_moment()
     )
-    assert [tick_label(Step(Unit.MONTH, 3), m) for m in quarters] == ["Oct", "Jan", "Apr", "Jul"]
+    assert [BRITISH.tick(Step(Unit.MONTH, 3), m) for m in quarters] == ["Oct", "Jan", "Apr", "Jul"]
     hours = Step(Unit.HOUR, 6).boundaries(
         parse_date("2021-03-29 04:10+00:00").start_moment(),
         parse_date("2021-03-29 13:00+00:00").start_moment(),
     )
-    assert [tick_label(Step(Unit.HOUR, 6), m) for m in hours] == [
+    assert [BRITISH.tick(Step(Unit.HOUR, 6), m) for m in hours] == [
         "00:00",
         "06:00",
         "12:00",
@@ -358,17 +363,17 @@ def test_a_list_is_grouped_by_a_unit_that_fits_its_span(
         ("2025-07", DAY, "July 2025", "2025-07", "2025-07"),
         ("1975-03-02", YEAR, "1975", "1975", "1975"),
         ("1975-03-02", DECADE, "1970s", None, "1970s"),
-        ("1815", CENTURY, "19th century", None, "1800-1899"),
-        ("AD 79", CENTURY, "1st century", None, "1-99"),
-        ("216 BC", CENTURY, "3rd century BC", None, "300-201bc"),
-        ("495 BC", DECADE, "500–491 BC", None, "500-491bc"),
+        ("1815", CENTURY, "1800\u2009–\u20091899", None, "1800-1899"),
+        ("AD 79", CENTURY, "1\u2009–\u200999", None, "1-99"),
+        ("216 BC", CENTURY, "300\u2009–\u2009201 BC", None, "300-201bc"),
+        ("495 BC", DECADE, "500\u2009–\u2009491 BC", None, "500-491bc"),
         ("44 BC", YEAR, "44 BC", None, "44bc"),
-        ("1066", MILLENNIUM, "2nd millennium", None, "1000-1999"),
-        ("300 BC", MILLENNIUM, "1st millennium BC", None, "1000-1bc"),
+        ("1066", MILLENNIUM, "1000\u2009–\u20091999", None, "1000-1999"),
+        ("300 BC", MILLENNIUM, "1000\u2009–\u20091 BC", None, "1000-1bc"),
     ],
 )
 def test_list_groups_are_named_for_readers_and_urls(
     written: str, step: Step, label: str, machine: str | None, slug: str
 ) -> None:
     period = period_of(parse_date(written), step)
-    assert (period.label(), period.machine(), period.slug()) == (label, machine, slug)
+    assert (BRITISH.period(period), period.machine(), period.slug()) == (label, machine, slug)

@@ -6,9 +6,15 @@ HOME in tmp), as on a fresh CI runner, and drives the command as a user would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -420,3 +426,191 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     with pytest.raises(DeployError, match=r"the push to 'origin' \(gh-pages\) was rejected"):
         _push(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
     assert remote_tip(remote) == meanwhile
+
+
+# --------------------------------------------------------------------------- what deploy keeps
+
+
+def hand_commit(tmp_path: Path, remote: Path, files: dict[str, str], message: str) -> str:
+    """Commit files on top of gh-pages from another clone, as GitHub's settings page does."""
+    other = tmp_path / "hand"
+    if not other.exists():
+        git("clone", "--quiet", "-b", "gh-pages", str(remote), str(other), cwd=tmp_path)
+    git("pull", "--quiet", "origin", "gh-pages", cwd=other)
+    for name, text in files.items():
+        (other / name).parent.mkdir(parents=True, exist_ok=True)
+        (other / name).write_text(text, encoding="utf-8")
+        git("add", name, cwd=other)
+    git(*TESTER, "commit", "--quiet", "-m", message, cwd=other)
+    git("push", "--quiet", "origin", "gh-pages", cwd=other)
+    tip = remote_tip(remote)
+    assert tip is not None
+    return tip
+
+
+def add_news(project: Path, text: str) -> None:
+    overview = project / "content" / "summaries" / "overview.md"
+    overview.write_text(overview.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_files_committed_by_hand_are_kept_through_every_deploy(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    """GitHub's Pages settings commit CNAME; a site owner adds a verification file by hand."""
+    assert run_cli("deploy", cwd=project).returncode == 0
+    hand = hand_commit(
+        tmp_path,
+        remote,
+        {"CNAME": "news.example.org\n", "google1234.html": "google-site-verification\n"},
+        "Create CNAME",
+    )
+    for round_ in ("first", "second"):
+        add_news(project, f"News of the {round_} round.")
+        result = run_cli("deploy", cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert git("show", "gh-pages:CNAME", cwd=remote) == "news.example.org"
+        assert git("show", "gh-pages:google1234.html", cwd=remote) == "google-site-verification"
+        assert f"News of the {round_} round." in git("show", "gh-pages:index.html", cwd=remote)
+        assert "kept CNAME, google1234.html, committed by hand" in result.stdout
+    assert git("rev-parse", "gh-pages~1^", cwd=remote) == hand
+
+
+def test_the_sites_cname_replaces_a_hand_made_one_with_a_warning(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    assert run_cli("deploy", cwd=project).returncode == 0
+    hand_commit(tmp_path, remote, {"CNAME": "old.example.org\n"}, "Create CNAME")
+    site = project / "content" / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8") + "cname: news.example.org\n", encoding="utf-8"
+    )
+    result = run_cli("deploy", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert git("show", "gh-pages:CNAME", cwd=remote) == "news.example.org"
+    assert (
+        "gh-pages on 'origin' has CNAME old.example.org, committed by hand; "
+        "the site's cname news.example.org replaces it"
+    ) in result.stderr
+
+
+def test_what_deploy_wrote_and_the_site_dropped_is_removed(
+    tmp_path: Path, project: Path, remote: Path
+) -> None:
+    extra = project / "content" / "summaries" / "extra.md"
+    extra.write_text(
+        "---\ntitle: Extra\nslug: extra\norder: 9\ndescription: An extra page.\n---\nMore.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("deploy", "--cname", "news.example.org", cwd=project).returncode == 0
+    assert {"extra/index.html", "CNAME"} <= set(published_files(remote))
+    extra.unlink()
+    result = run_cli("deploy", cwd=project)  # and no --cname this time
+    assert result.returncode == 0, result.stderr
+    assert not {"extra/index.html", "CNAME"} & set(published_files(remote))
+
+
+# --------------------------------------------------------------------------- interrupted
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_push_stops_it_and_nothing_lands(
+    tmp_path: Path, project: Path, remote: Path, signum: int
+) -> None:
+    """The signal goes to deploy alone (a CI runner cancelling, `kill PID`), not to its group."""
+    started = tmp_path / "hook.pid"
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\necho $$ > '{started}'\nsleep 2\n", encoding="utf-8")
+    hook.chmod(0o755)
+    deploy = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "deploy"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not started.exists() or not started.read_text().strip():
+        assert deploy.poll() is None, deploy.communicate()
+        assert time.monotonic() < deadline, "the push never reached the remote's hook"
+        time.sleep(0.02)
+    os.kill(deploy.pid, signum)
+    stdout, stderr = deploy.communicate(timeout=20)
+    # Whatever the remote still runs must end before the branch can be judged.
+    hook_pid = int(started.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(hook_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert remote_tip(remote) is None
+    assert deploy.returncode == 128 + signum, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "stopped: nothing was pushed" in stderr, stderr
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_at_a_terminal_stops_the_push(tmp_path: Path, project: Path, remote: Path) -> None:
+    """In a terminal, git runs in the terminal's foreground (a password prompt must work), and
+    Ctrl-C typed there stops the push."""
+    import fcntl
+    import termios
+
+    started = tmp_path / "hook.pid"
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\necho $$ > '{started}'\nsleep 2\n", encoding="utf-8")
+    hook.chmod(0o755)
+    master, terminal = os.openpty()
+
+    def own_terminal() -> None:  # in the child: a session of its own, this terminal its own
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    deploy = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "deploy"],
+        cwd=project,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+        preexec_fn=own_terminal,
+    )
+    os.close(terminal)
+    shown = bytearray()
+
+    def read_terminal() -> None:
+        with contextlib.suppress(OSError):  # EIO once the last process has let it go
+            while chunk := os.read(master, 4096):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() or not started.read_text().strip():
+            assert deploy.poll() is None, bytes(shown)
+            assert time.monotonic() < deadline, "the push never reached the remote's hook"
+            time.sleep(0.02)
+        assert os.tcgetpgrp(master) not in (deploy.pid, 0)  # lent to git's process group
+        os.write(master, b"\x03")  # Ctrl-C
+        deploy.wait(timeout=20)
+        hook_pid = int(started.read_text())
+        deadline = time.monotonic() + 5
+        while _alive(hook_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        reader.join(timeout=5)
+    finally:
+        if deploy.poll() is None:
+            deploy.kill()
+            deploy.wait(timeout=10)
+        os.close(master)
+    assert remote_tip(remote) is None
+    assert deploy.returncode == 130, bytes(shown)
+    assert b"stopped: nothing was pushed" in shown, bytes(shown)

@@ -340,7 +340,7 @@ def test_json_ld_is_escaped_parses_and_gives_back_the_hostile_text(hostile_site:
     assert _node(home, "WebSite")["name"] == config["title"]
     assert _node(home, "WebSite")["description"] == config["description"]
     assert _node(home, "WebSite")["publisher"]["name"] == config["publisher"]["name"]
-    assert _node(home, "NewsArticle")["headline"] == config["title"]
+    assert _node(home, "BackgroundNewsArticle")["headline"] == config["title"]
 
     mallory = players["mallory"]
     [(_, person)] = blocks["players/mallory/"]
@@ -361,8 +361,8 @@ def test_json_ld_is_escaped_parses_and_gives_back_the_hostile_text(hostile_site:
         if meta["slug"] == config["home"]:
             continue
         [(_, article)] = blocks[meta["slug"] + "/"]
-        assert _node(article, "NewsArticle")["headline"] == meta["title"][:110]
-        assert _node(article, "NewsArticle")["description"] == meta["description"]
+        assert _node(article, "BackgroundNewsArticle")["headline"] == meta["title"][:110]
+        assert _node(article, "BackgroundNewsArticle")["description"] == meta["description"]
 
 
 def test_feed_and_sitemap_stay_well_formed_xml(hostile_site: Path) -> None:

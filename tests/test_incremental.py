@@ -71,6 +71,12 @@ EDITS: dict[str, Edit] = {
     "player kind": lambda p: _replace(
         p / "content/facts/players.yaml", "kind: person", "kind: organisation"
     ),
+    "player kind: a place no more (no longer its events' location)": lambda p: _replace(
+        p / "content/facts/players.yaml", "kind: place", "kind: object"
+    ),
+    "config label (every page)": lambda p: _append(
+        p / "content/site.yaml", 'labels:\n  players: "Who\'s who"\n'
+    ),
     "player quote (on the sources page too)": lambda p: _replace(
         p / "content/facts/players.yaml",
         'quote: "Zelensky said in his evening address"',

@@ -7,6 +7,7 @@ One built site and one browser serve every test here.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,13 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def story_urls(story_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """The other stories (tests/fixtures) over real HTTP."""
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(static_server(site)) for name, site in story_sites.items()}
+
+
 def _goto(page: Any, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url}: {response and response.status}"
@@ -48,6 +56,34 @@ def test_no_axe_violations(
     browser: Any, built_site: Path, site_url: str, width: int, scheme: str
 ) -> None:
     """Every page: zero axe-core violations (WCAG 2.2 A/AA and best practices)."""
+    assert_no_axe_violations(browser, built_site, site_url, width, scheme)
+
+
+# The other stories at a phone in light mode and a desktop in dark mode (the explainer, above,
+# covers all four views of the same templates).
+STORY_VIEWS = [(375, "light"), (1280, "dark")]
+
+
+@pytest.mark.parametrize("story", ["i18n-uk", "ship-no-sides"])
+@pytest.mark.parametrize(
+    ("width", "scheme"), STORY_VIEWS, ids=[f"{w}px-{s}" for w, s in STORY_VIEWS]
+)
+def test_other_stories_have_no_axe_violations(
+    browser: Any,
+    story_sites: dict[str, Path],
+    story_urls: dict[str, str],
+    story: str,
+    width: int,
+    scheme: str,
+) -> None:
+    """A Ukrainian site and a ship story with pictures: zero axe-core violations too."""
+    assert_no_axe_violations(browser, story_sites[story], story_urls[story], width, scheme)
+
+
+def assert_no_axe_violations(
+    browser: Any, built_site: Path, site_url: str, width: int, scheme: str
+) -> None:
+    """Run axe-core on every page of a site served at site_url; no request may leave it."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     outside: list[str] = []
@@ -70,11 +106,25 @@ def test_no_axe_violations(
 
 
 def test_no_horizontal_scroll_on_small_phones(
-    browser: Any, built_site: Path, site_url: str
+    browser: Any,
+    built_site: Path,
+    site_url: str,
+    story_sites: dict[str, Path],
+    story_urls: dict[str, str],
 ) -> None:
-    """At 320-375 px no page scrolls sideways (document width within the viewport)."""
+    """At 320-375 px no page scrolls sideways (document width within the viewport); the other
+    stories (long Ukrainian words, pictures) at 320 px."""
     overflowing = []
-    for width in NARROW_WIDTHS:
+    sites = [(built_site, site_url, NARROW_WIDTHS)]
+    sites += [(story_sites[name], story_urls[name], [320]) for name in story_sites]
+    for site, base, widths in sites:
+        overflowing += _overflowing(browser, site, base, widths)
+    assert not overflowing, "\n".join(overflowing)
+
+
+def _overflowing(browser: Any, built_site: Path, site_url: str, widths: list[int]) -> list[str]:
+    overflowing = []
+    for width in widths:
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
         for path in page_urls(built_site):
@@ -83,9 +133,11 @@ def test_no_horizontal_scroll_on_small_phones(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
             if scroll > client:
-                overflowing.append(f"/{path} at {width} px: scrollWidth {scroll} > {client}")
+                overflowing.append(
+                    f"{site_url}{path} at {width} px: scrollWidth {scroll} > {client}"
+                )
         context.close()
-    assert not overflowing, "\n".join(overflowing)
+    return overflowing
 
 
 def _contrast_script() -> str:
@@ -152,16 +204,19 @@ def test_skip_link_and_focus_are_visible(browser: Any, site_url: str) -> None:
     assert focused[2] != "none", "the focused skip link has no visible outline"
 
 
-def test_html_is_valid(built_site: Path) -> None:
-    """The W3C Nu HTML Checker finds no error on any page, nor in the SVG favicon.
+def test_html_is_valid(built_site: Path, story_sites: dict[str, Path]) -> None:
+    """The W3C Nu HTML Checker finds no error on any page of the explainer and of the other
+    stories, nor in the SVG favicon.
 
     The stylesheet is not given to it: the checker's bundled CSS validator predates properties
     every current browser supports (color-scheme, paint-order) and reports them as unknown.
     """
     files = [*sorted(built_site.rglob("*.html")), built_site / "static" / "favicon.svg"]
+    for site in story_sites.values():
+        files += sorted(site.rglob("*.html"))
     errors = vnu_errors(files)
     assert not errors, "\n".join(errors)
-    assert len(files) >= 15
+    assert len(files) >= 35
 
 
 def test_every_page_is_light(built_site: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -210,4 +210,13 @@ def test_init_builds_with_a_non_editable_install_in_a_fresh_venv(tmp_path: Path)
         )
         assert result.returncode == 0, result.stderr
     assert (work / "fresh" / "_site" / "index.html").is_file()
+    catalogues = subprocess.run(
+        [str(python), "-c", "import site_builder.i18n as i; print(i.shipped_languages())"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=True,
+    )
+    assert catalogues.stdout.strip() == "['en', 'uk']"  # the compiled .mo files are installed
     assert sys.prefix != str(env_dir)

@@ -170,7 +170,7 @@ def test_a_long_timeline_is_split_by_period_with_navigation(tmp_path: Path) -> N
         r'<li><a href="/timeline/([^"]+)/">([^<]+)</a> <span class="count">\((\d+) events?\)', index
     )
     assert len(parts) > 10 and sum(int(count) for _, _, count in parts) == 1201
-    assert parts[0][:2] == ("2023-01-01-2023-01-09", "1–9 January 2023")
+    assert parts[0][:2] == ("2023-01-01-2023-01-09", "1\u2009–\u20099 January 2023")
     assert 'class="event"' not in index  # the index lists periods, not events
     first = (out / "timeline" / parts[0][0] / "index.html").read_text("utf-8")
     assert first.count('<li class="event') == int(parts[0][2])
@@ -195,13 +195,13 @@ def test_a_large_cast_is_indexed_from_a_to_z(tmp_path: Path) -> None:
     assert names == sorted(names, key=str.casefold)
 
 
-def test_a_small_timeline_and_cast_stay_one_page_by_side(tmp_path: Path) -> None:
+def test_a_small_timeline_and_cast_stay_one_page_by_group(tmp_path: Path) -> None:
     content = write_many(tmp_path, players=100, events=20)
     out = tmp_path / "out"
     build_site(BuildOptions(content=content, out=out))
     assert [p.name for p in (out / "timeline").iterdir()] == ["index.html"]
     index = (out / "players" / "index.html").read_text("utf-8")
-    assert "letter-" not in index and "grouped by side" in index
+    assert "letter-" not in index and '<h2 id="group-1">North</h2>' in index
 
 
 BUILD = [sys.executable, "-m", "site_builder", "build"]

@@ -18,6 +18,7 @@ from site_builder.dates import parse_date
 from site_builder.feeds import atom_feed
 from site_builder.links import read_folder
 from site_builder.model import Update
+from site_builder.render import site_messages
 from site_builder.urls import UrlBuilder
 
 BASE = "https://example.org/explainer/"
@@ -89,12 +90,13 @@ def test_no_og_url_without_an_absolute_base(built_site: Path) -> None:
 def test_json_ld_types_per_page_kind(absolute_site: Path) -> None:
     pages = pages_of(absolute_site)
     home = {node["@type"]: node for node in nodes(pages["index.html"])}
-    assert set(home) == {"WebSite", "NewsArticle"}
-    article = home["NewsArticle"]
+    # The explainer says it is one (site.yaml's kind): schema.org's type for it.
+    assert set(home) == {"WebSite", "BackgroundNewsArticle"}
+    article = home["BackgroundNewsArticle"]
     assert article["url"] == BASE and article["datePublished"] == "2025-07-19"
     assert article["publisher"]["name"] and article["isPartOf"]["@id"] == home["WebSite"]["@id"]
     summary = nodes(pages["why-it-matters/index.html"])[0]
-    assert summary["@type"] == "NewsArticle" and summary["headline"]
+    assert summary["@type"] == "BackgroundNewsArticle" and summary["headline"]
     kinds = {
         path: nodes(html)[0]["@type"]
         for path, html in pages.items()
@@ -181,9 +183,12 @@ def test_feed_ids_survive_new_updates() -> None:
         root = ElementTree.fromstring(feed)
         return [entry.findtext(f"{ATOM}id") or "" for entry in root.findall(f"{ATOM}entry")]
 
-    before = ids(atom_feed(site, urls))
+    messages = site_messages(site)
+    before = ids(atom_feed(site, urls, messages))
     later = Update(date=parse_date("2025-07-25"), summary="Added the meeting's outcome.")
-    after = ids(atom_feed(dataclasses.replace(site, updates=(*site.updates, later)), urls))
+    after = ids(
+        atom_feed(dataclasses.replace(site, updates=(*site.updates, later)), urls, messages)
+    )
     assert len(after) == len(before) + 1
     assert after[1:] == before  # newest first; the old entries keep their ids
     assert len(set(after)) == len(after)

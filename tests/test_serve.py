@@ -48,6 +48,7 @@ class Preview:
     url: str
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
+    stderr_times: list[float] = field(default_factory=list)  # when each stderr line arrived
 
     def edit(self, relative: str, old: str, new: str) -> None:
         path = self.folder / relative
@@ -74,8 +75,10 @@ def _env() -> dict[str, str]:
     }
 
 
-def _drain(stream: Any, lines: list[str]) -> None:
+def _drain(stream: Any, lines: list[str], times: list[float] | None = None) -> None:
     for line in stream:
+        if times is not None:
+            times.append(time.monotonic())
         lines.append(line)
 
 
@@ -97,8 +100,11 @@ def start_preview(folder: Path, port: int, *extra: str, ignore_sigint: bool = Fa
         else None,
     )
     preview = Preview(process, folder, "")
-    for stream, lines in ((process.stdout, preview.stdout), (process.stderr, preview.stderr)):
-        threading.Thread(target=_drain, args=(stream, lines), daemon=True).start()
+    for stream, lines, times in (
+        (process.stdout, preview.stdout, None),
+        (process.stderr, preview.stderr, preview.stderr_times),
+    ):
+        threading.Thread(target=_drain, args=(stream, lines, times), daemon=True).start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         serving = [line for line in preview.stdout if line.startswith("Serving")]
@@ -285,7 +291,8 @@ def test_only_content_changes_outside_the_output_count(tmp_path: Path) -> None:
     assert changed == {content / "facts/players.yaml", templates / "player.html"}
     # The output folder is ignored even when it sits inside a watched folder.
     inside = content / "_site"
-    assert not relevant_changes([inside / "index.html"], watched=[content], ignored=[inside])
+    lock = content / ".\u005fsite.lock"  # beside the output: whose output it is
+    assert not relevant_changes([inside / "index.html", lock], watched=[content], ignored=[inside])
 
 
 def test_error_page_escapes_and_locates() -> None:

@@ -104,7 +104,8 @@ def test_pages_share_one_layout(built_site: Path) -> None:
     for page in sorted(built_site.rglob("*.html")):
         doc = parse(page)
         html_tag = doc.find_all("html")[0]
-        assert html_tag.attrs["lang"] == "en"
+        assert html_tag.attrs["lang"] == "en-GB"  # British English: "19 July 2025"
+        assert "dir" not in html_tag.attrs  # left to right, the default
         assert len(doc.find_all("main")) == 1, page
         assert len(doc.find_all("h1")) == 1, page
         nav = doc.find_all("nav")[0]

@@ -3,29 +3,52 @@
 Five fixtures unlike the first explainer (tests/fixtures/spans-*): a one-day incident told in
 hours; five centuries with BC dates; a story in eras with a burst of hours in a backstory of
 years; a thin site with one event and no players; 200 events over 50 years, split into pages.
-On every timeline page, at 375 and 1280 px, no two labels of the chart overlap and none leaves
-the chart, and every page stays under the page budget. The figures (weight, labels shown,
-the axis's step) are printed.
+Each is also built in Ukrainian (`uk:` variants: the theme's words, dates and axis labels are
+longer), beside the Ukrainian fixture (tests/fixtures/i18n-uk), and the story in eras in Arabic
+(`ar:eras`, right to left). On every timeline page, at 375 and 1280 px, no two labels of the
+chart overlap and none leaves the chart, and every page stays under the page budget. The
+figures (weight, labels shown, the axis's step) are printed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import ROOT, static_server
 from quality import WEIGHT_LIMIT, axe_violations, page_weight, vnu_errors
 
 from site_builder.build import BuildOptions, build_site, load_site
-from site_builder.render import chart_view
+from site_builder.render import ViewBuilder, chart_view
+from site_builder.urls import UrlBuilder
 
-FIXTURES = ["incident-hours", "centuries-bc", "eras", "thin", "200-events"]
+SPANS = ["incident-hours", "centuries-bc", "eras", "thin", "200-events"]
+# Each fixture in English, each again in Ukrainian, the Ukrainian story, and one right to left.
+FIXTURES = [*SPANS, *(f"uk:{name}" for name in SPANS), "i18n-uk", "ar:eras"]
 WIDTHS = [375, 1280]
+
+
+def _content(name: str, root: Path) -> Path:
+    """The content folder of a fixture; a `language:name` variant is a copy in that language."""
+    if name == "i18n-uk":
+        return ROOT / "tests" / "fixtures" / "i18n-uk"
+    language, _, span = name.rpartition(":")
+    source = ROOT / "tests" / "fixtures" / f"spans-{span}"
+    if not language:
+        return source
+    copy = root / "content" / name.replace(":", "-")
+    shutil.copytree(source, copy)
+    config = yaml.safe_load((copy / "site.yaml").read_text("utf-8"))
+    config["language"] = language
+    (copy / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    return copy
 
 
 @dataclass
@@ -59,8 +82,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]
     built = {}
     with contextlib.ExitStack() as stack:
         for name in FIXTURES:
-            content = ROOT / "tests" / "fixtures" / f"spans-{name}"
-            out = root / name
+            content = _content(name, root)
+            out = root / name.replace(":", "-")
             result = build_site(
                 BuildOptions(content=content, templates=root / "no-templates", out=out)
             )
@@ -93,8 +116,8 @@ def test_every_page_is_under_the_budget(
         print("\ntimeline pages (bytes of HTML, CSS; total)")
         print("\n".join(rows))
     assert not heavy, heavy
-    many = sites["200-events"].timeline_pages()
-    assert len(many) > 2, "200 events over 50 years are split into pages"
+    for name in ("200-events", "uk:200-events"):
+        assert len(sites[name].timeline_pages()) > 2, "200 events over 50 years are split"
 
 
 # Every text element of the chart that is drawn, with its box in CSS pixels.
@@ -145,19 +168,25 @@ def test_chart_labels_never_overlap_at_375_and_1280_px(
         page.close()
     for path in site.timeline_pages()[:1]:
         events = None if path == "timeline/" else loaded.timeline_pages.get(path)
-        chart = chart_view(loaded, events)
+        chart = chart_view(loaded, ViewBuilder(loaded, UrlBuilder("/")), events)
         assert chart is not None
-        steps = " / ".join(f"{t.media}: {t.step_name}" for t in chart.main.tick_sets)
+        steps = " / ".join(f"{t.media}: {t.step}" for t in chart.main.tick_sets)
         report.append(f"{name:<15} /{path:<26} axis {steps}")
     with capsys.disabled():
         print("\n" + "\n".join(report))
     assert not found, "\n".join(found)
 
 
+# axe and the narrow-phone check run on the English fixtures, and on one in Ukrainian and one
+# right to left (the Ukrainian story's own pages are checked with the explainer's).
+CHECKED = [*SPANS, "uk:eras", "ar:eras"]
+
+
 def _checked_pages(site: Built) -> list[str]:
     """The pages these fixtures add to what the explainer's own tests check: each timeline page
-    (the index and two parts of a split one), and the thin site's home and empty players page."""
-    return ["", "players/", "timeline/"] if site.name == "thin" else site.timeline_pages()[:3]
+    (the index and two parts of a split one), and the thin site's home (it has no players
+    page: a site with no players leaves it out)."""
+    return ["", "timeline/"] if site.name == "thin" else site.timeline_pages()[:3]
 
 
 def test_no_axe_violations_on_the_fixtures(browser: Any, sites: dict[str, Built]) -> None:
@@ -167,7 +196,8 @@ def test_no_axe_violations_on_the_fixtures(browser: Any, sites: dict[str, Built]
     for width, scheme in ((375, "light"), (1280, "dark")):
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         page = context.new_page()
-        for name, site in sites.items():
+        for name in CHECKED:
+            site = sites[name]
             for path in _checked_pages(site):
                 response = page.goto(site.url + path)
                 assert response is not None and response.ok, path
@@ -181,7 +211,8 @@ def test_no_horizontal_scroll_on_small_phones(browser: Any, sites: dict[str, Bui
     overflowing = []
     for width in (320, 375):
         page = browser.new_page(viewport={"width": width, "height": 800})
-        for name, site in sites.items():
+        for name in CHECKED:
+            site = sites[name]
             for path in _checked_pages(site):
                 page.goto(site.url + path)
                 scroll, client = page.evaluate(

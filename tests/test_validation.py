@@ -178,7 +178,7 @@ def test_duplicate_ids_name_the_first_use(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("date", "message"),
     [
-        ("2025-02-30", "'date': '2025-02-30' is not a real day: February 2025 has 28 days"),
+        ("2025-02-30", "'date': '2025-02-30' is not a real day: 2025-02 has 28 days"),
         (
             "early 2025-07-14",
             "'date': 'early 2025-07-14': 'early' qualifies a month, but '2025-07-14' is a day",
