@@ -38,8 +38,9 @@ class ChartWords(Protocol):
         """An axis label at a step's boundary ("15:00", "Mar", "300 BC")."""
         ...
 
-    def tick_context(self, step: Step, boundary: int) -> str | None:
-        """The larger unit under a label (the day of an hour), or None."""
+    def tick_context(self, step: Step, boundary: int, since: int | None = None) -> str | None:
+        """The larger unit under a label (the day of an hour), or None; shorter when it
+        follows the context shown at `since` in the same year."""
         ...
 
     def span(self, start: int, end: int) -> str:
@@ -615,10 +616,11 @@ def _bracket(
 def _as_of(span: _Span, moment: int, label: str, y: float) -> tuple[AsOf, float]:
     """The "as of" label: at the edge the date lies beyond (with an arrow to it), or beside
     its line, on the side where it fits the narrow width; wrapped when it fits neither."""
+    x: float
     if moment < span.start:
-        x, side, label = 0.0, "before", f"← {label}"
+        x, side, label = 0, "before", f"← {label}"
     elif moment > span.end:
-        x, side, label = 100.0, "after", f"{label} →"
+        x, side, label = 100, "after", f"{label} →"
     else:
         x, side = span.x(moment), "inside"
     at = x * NARROW_PX / 100
@@ -723,6 +725,7 @@ def _ticks(
     ticks: list[ChartTick] = []
     label_end = context_end = -math.inf
     previous_context: str | None = None
+    shown_at: int | None = None  # where the last context shown was
     for moment in boundaries:
         x = span.x(moment)
         label = words.tick(step, moment)
@@ -740,12 +743,19 @@ def _ticks(
             context_anchor, c_left, c_right = _placed(
                 x * width / 100, text_width(shown_context), width, prefer="start"
             )
+            if c_left < context_end + LABEL_GAP and shown_at is not None:
+                # No room for the whole context: without the year it already gave (Apr).
+                shown_context = words.tick_context(step, moment, since=shown_at) or shown_context
+                context_anchor, c_left, c_right = _placed(
+                    x * width / 100, text_width(shown_context), width, prefer="start"
+                )
             if c_left < context_end + LABEL_GAP:
                 if not force:
                     return None
                 shown_context = None
             else:
                 context_end = c_right
+                shown_at = moment
         ticks.append(ChartTick(x, label, anchor, shown_context, context_anchor))
     return tuple(ticks)
 

@@ -692,16 +692,21 @@ class DateFormatter:
         # "1" alone after years before the era would read as 1 BC: AD 1 says its era.
         return self._format("y", moment, moment.era == 1 and moment.year == 1)
 
-    def tick_context(self, step: Step, boundary: int) -> str | None:
+    def tick_context(self, step: Step, boundary: int, since: int | None = None) -> str | None:
         """The larger unit an axis label needs to be read (the day of an hour, the month of a
         day, the year of a month, the era of a year before it), shown under the first tick and
-        wherever it changes; None for years of the common era."""
+        wherever it changes; None for years of the common era.
+
+        `since` is the boundary of the context shown before: in the same year, the year is
+        left out ("Apr" after "Mar 2021"), for an axis with no room for it twice."""
         moment = _Moment.at(boundary)
         era = moment.era == 0
+        earlier = _Moment.at(since) if since is not None else None
+        same_year = earlier is not None and (earlier.year, earlier.era) == (moment.year, moment.era)
         if step.unit is Unit.HOUR:
-            return self._format("yMMMd", moment, era)
+            return self._format("MMMd" if same_year else "yMMMd", moment, era and not same_year)
         if step.unit in (Unit.DAY, Unit.WEEK):
-            return self._format("yMMM", moment, era)
+            return self._format("MMM" if same_year else "yMMM", moment, era and not same_year)
         if step.unit is Unit.MONTH:
             return self._format("y", moment, era)
         return self._format_pattern("G", moment) if era else None

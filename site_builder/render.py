@@ -1220,9 +1220,9 @@ class ChartWords:
         """An axis label (see DateFormatter.tick)."""
         return self.dates.tick(step, boundary)
 
-    def tick_context(self, step: Step, boundary: int) -> str | None:
+    def tick_context(self, step: Step, boundary: int, since: int | None = None) -> str | None:
         """The line under an axis label (see DateFormatter.tick_context)."""
-        return self.dates.tick_context(step, boundary)
+        return self.dates.tick_context(step, boundary, since)
 
     def span(self, start: int, end: int) -> str:
         """A stretch of time (see DateFormatter.span)."""

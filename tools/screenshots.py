@@ -35,14 +35,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def page_kinds(site: Path) -> dict[str, str]:
     """One URL path per page kind, picked from the built site."""
-    # The first player the players index lists (the story's lead, in content order).
-    index = (site / "players" / "index.html").read_text(encoding="utf-8")
-    players = re.findall(r'href="/players/([a-z0-9-]+)/"', index)
-    builtin = {"timeline", "players", "sources", "static"}
+    # The first player the players index lists (the story's lead, in content order). A page
+    # with nothing on it is not made (a site with no players has no players page).
+    index = site / "players" / "index.html"
+    players = (
+        re.findall(r'href="/players/([a-z0-9-]+)/"', index.read_text(encoding="utf-8"))
+        if index.is_file()
+        else []
+    )
+    builtin = {"timeline", "players", "sources", "static", "media"}
     summaries = sorted(
         p.parent.name for p in site.glob("*/index.html") if p.parent.name not in builtin
     )
-    kinds = {"home": "", "timeline": "timeline/", "players": "players/", "sources": "sources/"}
+    kinds = {"home": ""}
+    kinds |= {
+        name: f"{name}/"
+        for name in ("timeline", "players", "sources")
+        if (site / name / "index.html").is_file()
+    }
     # A timeline split into pages by period: its first page too.
     parts = sorted(p.parent.name for p in (site / "timeline").glob("*/index.html"))
     if parts:
