@@ -610,14 +610,6 @@ class DateFormatter:
 
     # ----------------------------------------------------------------- headings
 
-    def month(self, year: int, month: int) -> str:
-        """A month alone, as a heading names it: "June 2025", "червень 2025 р."."""
-        return self.point(PointDate(Precision.MONTH, year, month))
-
-    def year(self, year: int) -> str:
-        """A year alone (astronomical: 0 is 1 BC): "2025", "300 BC"."""
-        return self.point(PointDate(Precision.YEAR, year))
-
     def period(self, period: Period) -> str:
         """The heading of a run of the timeline: "29 March 2021, 15:00–16:00", "29 March 2021",
         "July 2025", "1970s", "1800–1899", "500–401 BC", or a date at its own precision."""
