@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 
@@ -19,12 +22,19 @@ from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
+from site_builder.markup import (
+    ConversionError,
+    MarkdownConverter,
+    extension_problems,
+    extensions_of,
+)
 from site_builder.media import prepare_media
 from site_builder.model import Site
 from site_builder.output import LiveOutput, OutputTree, Staging, output_lock
 from site_builder.render import (
     PageSpec,
     SiteRenderer,
+    convert_texts,
     make_environment,
     render_site,
     template_dirs,
@@ -32,7 +42,7 @@ from site_builder.render import (
     unique_problems,
 )
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import validate_site
+from site_builder.validate import MarkdownText, markdown_texts, validate_site
 from site_builder.weight import over_budget, page_weights
 
 log = logging.getLogger(__name__)
@@ -72,6 +82,7 @@ def load_site(
     problems = list(loaded.problems)
     if loaded.config is None:
         raise ContentError(problems)
+    problems += extension_problems(loaded.config)
     media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
     problems += media_problems
     site = Site(
@@ -134,13 +145,38 @@ def _warn_about_language(site: Site) -> None:
         )
 
 
-Progress = Callable[[int, int], None]  # (pages rendered, pages in all)
+class Progress(Protocol):
+    """Told how far a stage is: `done` of `total`, and what ("rendered", "pages")."""
 
-# Below this many pages, starting a second process costs more than it saves.
+    def __call__(self, done: int, total: int, verb: str = ..., noun: str = ...) -> None: ...
+
+
+# Below this many pages (or Markdown texts to convert), starting a second process costs more
+# than it saves.
 PARALLEL_FROM_PAGES = 400
+PARALLEL_FROM_TEXTS = 400
 _CHUNK = 64  # pages per task: small enough to balance the timeline's weight between processes
+_TEXT_CHUNK = 64  # Markdown texts per task
 
 
+@contextlib.contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Run a build with the cyclic garbage collector called far less often.
+
+    A build keeps what it loads until it ends (a 10,000-player site is millions of objects),
+    and CPython's default thresholds make the collector rescan all of it again and again while
+    Markdown and Jinja churn through short-lived objects: a tenth of the build's time. Nearly all
+    garbage here is freed by reference counting anyway. The thresholds are restored after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@_collecting_less()
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the whole site; on any problem raise before swapping, leaving old output intact.
 
@@ -153,8 +189,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     with output_lock(options.out, "build"):
         site = load_site(options.content)
         renderer = SiteRenderer(site, options.templates, options.base_url)
+        convert_markdown(site, renderer.converter, options.jobs, progress)
         with Staging(options.out, protected=(options.content, options.templates)) as staging:
-            jobs = _jobs(options.jobs, len(renderer.pages))
+            jobs = _jobs(options.jobs, len(renderer.pages), PARALLEL_FROM_PAGES)
             links = render_to(renderer, staging, jobs, progress)
             for path, text in renderer.extra_files().items():
                 staging.write(path, text)
@@ -189,10 +226,92 @@ def _file_size(path: Path) -> int | None:
         return None
 
 
-def _jobs(requested: int | None, pages: int) -> int:
+def _jobs(requested: int | None, work: int, threshold: int) -> int:
+    """Processes for `work` pages or texts: as asked, else one per core from `threshold` on."""
     if requested is not None:
         return max(1, requested)
-    return min(os.cpu_count() or 1, 8) if pages >= PARALLEL_FROM_PAGES else 1
+    return min(os.cpu_count() or 1, 8) if work >= threshold else 1
+
+
+_Result = TypeVar("_Result")
+
+# The task of the worker processes: set before forking, so that each process inherits it, with
+# the loaded site and everything else it refers to.
+_TASK: Callable[[range], Any] | None = None
+
+
+def _run_task(indexes: range) -> Any:
+    assert _TASK is not None, "_in_workers sets the task before forking"
+    return _TASK(indexes)
+
+
+def _in_workers(
+    task: Callable[[range], _Result], total: int, size: int, jobs: int
+) -> Iterator[_Result]:
+    """`task` over chunks of `size` of range(total), results in order: in `jobs` forked
+    processes, or in this one when jobs is 1 or there is one chunk."""
+    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield task(chunk)
+        return
+    global _TASK
+    _TASK = task
+    # Everything loaded so far lives until the processes end: set apart from the collector,
+    # which then neither scans it again nor, in a worker, writes to the pages it shares with
+    # this process (each write makes the kernel copy the page).
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_run_task, chunks)  # in order: same errors, same output
+    finally:
+        gc.unfreeze()
+        _TASK = None
+
+
+def convert_markdown(
+    site: Site,
+    converter: MarkdownConverter,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Convert every distinct Markdown text of the site once, before any page is rendered.
+
+    On a large site (or with `jobs`), forked processes convert the texts in chunks and send back
+    the HTML, which the page-rendering processes forked after this inherit. Raise ContentError
+    locating every text that Python-Markdown or an extension fails on.
+    """
+    pending = [markdown for markdown in markdown_texts(site) if not converter.knows(markdown.text)]
+    distinct = list({markdown.text: markdown for markdown in reversed(pending)}.values())[::-1]
+    task = functools.partial(_convert_chunk, converter, distinct)
+    processes = _jobs(jobs, len(distinct), PARALLEL_FROM_TEXTS)
+    done = 0
+    for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, processes):
+        texts = [markdown.text for markdown in distinct[done : done + len(converted)]]
+        converter.remember(
+            {text: html for text, html in zip(texts, converted, strict=True) if html is not None}
+        )
+        done += len(converted)
+        if progress is not None:
+            progress(done, len(distinct), "converted", "Markdown texts")
+    # Here: what is left (all of it with one job), and every text that failed, where it is.
+    problems = convert_texts(converter, pending)
+    if problems:
+        raise ContentError(problems)
+
+
+def _convert_chunk(
+    converter: MarkdownConverter, texts: list[MarkdownText], indexes: range
+) -> list[str | None]:
+    """The HTML of each text of the chunk, in order (None for one that failed: it is converted
+    again, and located, by convert_markdown). Only the HTML goes back: the texts are known."""
+    converted: list[str | None] = []
+    for index in indexes:
+        try:
+            converted.append(converter.convert(texts[index].text))
+        except ConversionError:
+            converted.append(None)
+    return converted
 
 
 def render_to(
@@ -201,34 +320,20 @@ def render_to(
     """Render every page into the staging folder; return each page's links and ids.
 
     With several jobs, forked processes share the pages out in chunks; each has the loaded site
-    already (fork copies it), renders its pages, writes them and sends back only their links.
-    Raise ContentError listing every template problem.
+    and its converted Markdown already (fork copies them), renders its pages, writes them and
+    sends back only their links. Raise ContentError listing every template problem.
     """
     total = len(renderer.pages)
-    chunks = [range(start, min(start + _CHUNK, total)) for start in range(0, total, _CHUNK)]
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
-
-    def collect(result: _ChunkResult) -> None:
+    if jobs > 1 and total > _CHUNK:
+        _precompile(renderer)  # once here rather than once per process
+    task = functools.partial(_render_chunk, renderer, staging)
+    for result in _in_workers(task, total, _CHUNK, jobs):
         links.update(result.links)
         problems.extend(result.problems)
         if progress is not None:
             progress(len(links) + len(problems), total)
-
-    global _WORK
-    _WORK = (renderer, staging)
-    try:
-        if jobs > 1 and len(chunks) > 1:
-            _precompile(renderer)  # once here rather than once per process
-            context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
-                for result in pool.imap(_render_chunk, chunks):  # in order: same errors
-                    collect(result)
-        else:
-            for chunk in chunks:
-                collect(_render_chunk(chunk))
-    finally:
-        _WORK = None
     if problems:
         raise ContentError(unique_problems(problems))
     by_file = {output_file(path): page for path, page in links.items()}
@@ -242,13 +347,7 @@ class _ChunkResult:
     problems: list[Problem]
 
 
-# What the rendering processes work on: set before forking, so each process inherits it.
-_WORK: tuple[SiteRenderer, Staging] | None = None
-
-
-def _render_chunk(indexes: range) -> _ChunkResult:
-    assert _WORK is not None, "render_to sets the work before rendering"
-    renderer, staging = _WORK
+def _render_chunk(renderer: SiteRenderer, staging: Staging, indexes: range) -> _ChunkResult:
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
     for index in indexes:
@@ -271,11 +370,14 @@ def _precompile(renderer: SiteRenderer) -> None:
 
 
 def render_tree(
-    site: Site, options: BuildOptions, pages: Mapping[str, str] | None = None
+    site: Site,
+    options: BuildOptions,
+    pages: Mapping[str, str] | None = None,
+    converter: MarkdownConverter | None = None,
 ) -> OutputTree:
     """Render every page in memory (unless `pages` are already rendered), with static assets."""
     if pages is None:
-        pages = render_site(site, options.templates, options.base_url)
+        pages = render_site(site, options.templates, options.base_url, converter=converter)
     tree = OutputTree()
     for site_path, html in pages.items():
         tree.add(output_file(site_path), html)
@@ -323,10 +425,13 @@ def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
         log.warning("%s", problem)
 
 
+@_collecting_less()
 def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
     """Run every validation, including template rendering in memory; write nothing."""
     site = load_site(options.content, source_texts)
-    tree = render_tree(site, options)
+    converter = MarkdownConverter(extensions_of(site.config))
+    convert_markdown(site, converter, options.jobs)  # on every core for a large site
+    tree = render_tree(site, options, converter=converter)
     broken = link_problems(site, tree, options)
     if broken:
         raise ContentError(broken)
@@ -381,6 +486,8 @@ class SiteBuilder:
         self.last_rendered = 0  # pages the last successful build rendered (the rest were reused)
         self._memo = ParseMemo()
         self._output = LiveOutput(options.out, protected=(options.content, options.templates))
+        # Converted Markdown: an edit converts only the texts it changed.
+        self._converter: MarkdownConverter | None = None
 
     def base_path(self) -> str:
         """The URL path the site is served under ("/" or "/repo/"), from the last good build."""
@@ -389,6 +496,7 @@ class SiteBuilder:
             base_url = self._site.config.base_url if self._site is not None else "/"
         return UrlBuilder(base_url).base_path
 
+    @_collecting_less()
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Build again after `changed` files changed (None: build everything); log the time.
 
@@ -435,12 +543,16 @@ class SiteBuilder:
             rendered += 1
             return None
 
+        extensions = extensions_of(site.config)
+        if self._converter is None or self._converter.extensions != extensions:
+            self._converter = MarkdownConverter(extensions)
         pages = render_site(
             site,
             self.options.templates,
             self.options.base_url,
             environment=self._environment,
             reuse=reuse,
+            converter=self._converter,
         )
         tree = render_tree(site, self.options, pages)
         total = write_tree(site, tree, self.options, self._output)

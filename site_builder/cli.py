@@ -126,7 +126,8 @@ def _options(args: argparse.Namespace, need_content: bool = True) -> BuildOption
 
 
 class ProgressLine:
-    """`rendered 4,096 of 10,006 pages` on one terminal line, once a build passes a second.
+    """`rendered 4,096 of 10,006 pages` (or `converted ... Markdown texts`) on one terminal
+    line, once a build passes a second.
 
     Short builds print nothing but their summary; a log or a pipe never sees the line.
     """
@@ -139,12 +140,12 @@ class ProgressLine:
         self._after = after
         self._last = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, verb: str = "rendered", noun: str = "pages") -> None:
         now = time.monotonic()
         if not self._enabled or now - self._start < self._after or now - self._last < 0.1:
             return
         self._last = now
-        self.stream.write(f"\r\x1b[Krendered {done:,} of {total:,} pages")
+        self.stream.write(f"\r\x1b[K{verb} {done:,} of {total:,} {noun}")
         self.stream.flush()
         self.shown = True
 

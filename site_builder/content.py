@@ -575,7 +575,7 @@ def _describe(kind: str, name: str, detail: Any) -> tuple[str, str | None]:
             f"'{name}' should be text, not {_kind_of(given)}",
             "put the value in quotes if it looks like a number or a date",
         )
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type"):
         return (
             f"'{name}' should be a list, not {_kind_of(given)}",
             f"write it as a list: {name.rsplit('.', 1)[-1]}: [a, b]",

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
@@ -562,6 +570,64 @@ class TimelineOptions(Record):
     eras_required: bool = False
 
 
+@dataclass(frozen=True)
+class MarkdownExtension:
+    """One Markdown extension a site asks for: its name (an entry-point name such as `footnotes`
+    or a dotted path such as `pymdownx.details`) and its options, as site.yaml gives them."""
+
+    name: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+_EXTENSION_FORMAT = (
+    "write each extension as '- name' or, with options, as '- name:' followed by "
+    "'option: value' lines indented below it (the format of MkDocs' markdown_extensions)"
+)
+
+
+def _to_extension(value: Any) -> MarkdownExtension:
+    """An item of `markdown_extensions`: a name, or a one-key mapping {name: {option: value}}."""
+    if isinstance(value, MarkdownExtension):
+        return value
+    if isinstance(value, str) and value.strip():
+        return MarkdownExtension(value.strip())
+    if isinstance(value, dict) and len(value) > 1:
+        raise PydanticCustomError(
+            "extension",
+            "one item names {count} extensions: {names}",
+            {
+                "count": len(value),
+                "names": ", ".join(_shown(str(name)) for name in value),
+                "hint": "start each extension on its own line with '- '; " + _EXTENSION_FORMAT,
+            },
+        )
+    if isinstance(value, dict) and len(value) == 1:
+        [(name, options)] = value.items()
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise PydanticCustomError(
+                "extension_options",
+                "the options of '{name}' should be a mapping of option: value, not {given}",
+                {
+                    "name": name,
+                    "given": _shown(str(options)),
+                    "hint": f"write them on the lines below '- {name}:', indented, one "
+                    "'option: value' per line",
+                },
+            )
+        if isinstance(name, str) and name.strip():
+            return MarkdownExtension(name.strip(), options)
+    raise PydanticCustomError(
+        "extension",
+        "{given} is not a Markdown extension entry",
+        {"given": _shown(str(value)), "hint": _EXTENSION_FORMAT},
+    )
+
+
+MarkdownExtensionItem = Annotated[MarkdownExtension, PlainValidator(_to_extension)]
+
+
 class SiteConfig(Record):
     """The explainer's settings, from site.yaml."""
 
@@ -585,11 +651,23 @@ class SiteConfig(Record):
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
     timeline: TimelineOptions = Field(default_factory=TimelineOptions)
+    # Python-Markdown extensions, as in MkDocs; None: markup.DEFAULT_EXTENSIONS.
+    markdown_extensions: tuple[MarkdownExtensionItem, ...] | None = None
 
     @property
     def clock(self) -> Clock:
         """The clock times of day are read on."""
         return Clock(self.timezone)
+
+    @field_validator("markdown_extensions", mode="before")
+    @classmethod
+    def _extensions_as_list(cls, value: Any) -> Any:
+        # MkDocs also takes a mapping {name: options}: the same entries, in order.
+        return (
+            [{name: options} for name, options in value.items()]
+            if isinstance(value, dict)
+            else value
+        )
 
     def kind_schema_types(self) -> dict[str, str]:
         """Every kind of player this site knows, with its schema.org type."""

@@ -11,7 +11,7 @@ import functools
 import logging
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,13 @@ from site_builder.dates import EventDate, FuzzyDate, Period, Step, grouping_step
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.i18n import DateFormatter, Messages, parse_language
-from site_builder.markup import MarkdownRenderer, smart_text
+from site_builder.markup import (
+    ConversionError,
+    MarkdownConverter,
+    MarkdownRenderer,
+    extensions_of,
+    smart_text,
+)
 from site_builder.model import (
     DEFAULT_KINDS,
     Era,
@@ -52,6 +58,7 @@ from site_builder.urls import (
     summary_path,
     timeline_part_path,
 )
+from site_builder.validate import MarkdownText, markdown_texts
 
 log = logging.getLogger(__name__)
 
@@ -328,15 +335,36 @@ def date_view(dates: DateFormatter, date: EventDate) -> DateView:
     )
 
 
+def event_scope(event_id: str) -> str:
+    """The prefix of the ids inside an event's body: the timeline and player pages show many
+    bodies, whose footnotes would otherwise all be #fn:1. Slugs never hold "--"."""
+    return f"{event_id}--"
+
+
+def bio_scope(player_id: str) -> str:
+    """The prefix of the ids inside a player's bio (shown on their page beside event bodies)."""
+    return f"{player_id}--bio--"
+
+
+def era_scope(era_id: str) -> str:
+    """The prefix of the ids inside an era's text (shown on timeline pages beside event bodies,
+    whose ids may be the same words)."""
+    return f"{era_id}--era--"
+
+
 class ViewBuilder:
     """Turns the model into views, with URLs from one UrlBuilder and Markdown from one renderer."""
 
-    def __init__(self, site: Site, urls: UrlBuilder) -> None:
+    def __init__(
+        self, site: Site, urls: UrlBuilder, converter: MarkdownConverter | None = None
+    ) -> None:
         self.site = site
         self.urls = urls
         self.messages = site_messages(site)
         self.dates = DateFormatter(self.messages)
-        self.markdown = MarkdownRenderer(self.resolve_link)
+        if converter is None or converter.extensions != extensions_of(site.config):
+            converter = MarkdownConverter(extensions_of(site.config))
+        self.markdown = MarkdownRenderer(self.resolve_link, converter)
         self._sources = site.sources_by_id
         self._players = site.players_by_id
         self._group_labels = {group.id: group.label for group in site.config.groups}
@@ -438,7 +466,7 @@ class ViewBuilder:
             status_label=status_label(self.messages, event.status),
             key=event.key,
             players=tuple(self.player_link(pid) for pid in event.players),
-            body_html=self.markdown.render(event.body) if event.body else "",
+            body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
             group=event.group,
             media=self.media(event.media),
@@ -461,7 +489,7 @@ class ViewBuilder:
             group=self._group_labels.get(player.group) if player.group else None,
             affiliation=player.affiliation,
             summary=player.summary,
-            bio_html=self.markdown.render(player.bio) if player.bio else "",
+            bio_html=self.markdown.render(player.bio, bio_scope(player.id)) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
             media=self.media(player.media),
         )
@@ -522,7 +550,7 @@ class ViewBuilder:
             id=era.id,
             title=era.title,
             date=self.date(FuzzyDate(era.start.start, era.end.end or era.end.start)),
-            body_html=self.markdown.render(era.body) if era.body else "",
+            body_html=self.markdown.render(era.body, era_scope(era.id)) if era.body else "",
         )
 
     def clock_note(self, events: Sequence[Event]) -> str | None:
@@ -990,10 +1018,13 @@ class SiteRenderer:
         user_templates: Path | None = None,
         base_url: str | None = None,
         environment: jinja2.Environment | None = None,
+        converter: MarkdownConverter | None = None,
     ) -> None:
         self.site = site
         self.urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
-        self.views = ViewBuilder(site, self.urls)
+        self.views = ViewBuilder(site, self.urls, converter)
+        # Kept by the caller between builds (serve), filled by worker processes (build_site).
+        self.converter = self.views.markdown.converter
         if environment is None:
             environment = make_environment(template_dirs(user_templates))
         self.environment = environment
@@ -1071,15 +1102,20 @@ def render_site(
     *,
     environment: jinja2.Environment | None = None,
     reuse: Callable[[PageSpec], str | None] | None = None,
+    converter: MarkdownConverter | None = None,
 ) -> dict[str, str]:
-    """Render every page to HTML in memory; raise ContentError listing every template problem.
+    """Render every page to HTML in memory; raise ContentError listing every Markdown and
+    template problem.
 
-    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls and
-    `reuse` returns a page's previous HTML when nothing it shows has changed (None: render it).
+    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls,
+    `converter` the converted Markdown, and `reuse` returns a page's previous HTML when nothing
+    it shows has changed (None: render it).
     """
-    renderer = SiteRenderer(site, user_templates, base_url, environment)
+    renderer = SiteRenderer(site, user_templates, base_url, environment, converter)
+    problems = convert_texts(renderer.converter, markdown_texts(site))
+    if problems:
+        raise ContentError(problems)
     pages: dict[str, str] = {}
-    problems: list[Problem] = []
     for spec in renderer.pages:
         reused = reuse(spec) if reuse is not None else None
         if reused is not None:
@@ -1093,6 +1129,37 @@ def render_site(
         raise ContentError(unique_problems(problems))
     pages.update(renderer.extra_files())
     return pages
+
+
+def convert_texts(converter: MarkdownConverter, texts: Iterable[MarkdownText]) -> list[Problem]:
+    """Convert the texts not converted yet, each distinct text once, before pages are rendered
+    (rendering then only looks the HTML up).
+
+    Returns a problem for each text that Python-Markdown or an extension fails on, located
+    where the text is written.
+    """
+    problems = []
+    for markdown in texts:
+        if converter.knows(markdown.text):
+            continue
+        try:
+            converter.convert(markdown.text)
+        except ConversionError as error:
+            problems.append(_conversion_problem(markdown, error))
+    return problems
+
+
+def _conversion_problem(markdown: MarkdownText, error: ConversionError) -> Problem:
+    if isinstance(error.error, RecursionError):
+        hint = "nest blockquotes and lists less deeply"
+    elif error.extension is not None:
+        hint = (
+            f"change this text, or remove '{error.extension}' from markdown_extensions in "
+            "site.yaml (a bug in the extension is worth reporting to its authors)"
+        )
+    else:
+        hint = "change this text (a bug in Python-Markdown is worth reporting to its authors)"
+    return Problem(markdown.path, error.message(), markdown.line, markdown.column, hint)
 
 
 def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Environment) -> Problem:

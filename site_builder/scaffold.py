@@ -259,6 +259,9 @@ nav:                             # built-in pages (home, timeline, players, sour
   - players
   - sources
 # cname: explainer.example.org   # optional custom domain: `site-builder deploy` writes CNAME
+# markdown_extensions:           # optional: Python-Markdown extensions, as in MkDocs; without
+#   - footnotes                  # it, the set under "Markdown dialect" in docs/content-model.md
+#   - smarty
 """
 
 _SOURCES_YAML = """\

@@ -16,6 +16,7 @@ from site_builder.chart import (
 )
 from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
+from site_builder.markup import DEFAULT_EXTENSIONS
 from site_builder.model import PAGE_BUDGET, Era, Event, Player, Source, Update
 
 DOC = ROOT / "docs" / "content-model.md"
@@ -69,3 +70,10 @@ def test_the_timeline_s_documented_numbers_are_the_real_ones() -> None:
     assert "a fifth of the events" in text and BURST_SHARE == 0.2
     assert f"a {NARROW_PX:.0f} px chart" in text and f"({WIDE_PX:.0f} px," in text
     assert f"a budget of {PAGE_BUDGET // 1024} KB" in text
+
+
+def test_the_default_markdown_extensions_are_the_documented_ones() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    dialect = text[text.index("## Markdown dialect") : text.index("### Adding or choosing")]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", dialect, re.MULTILINE)
+    assert documented == [entry.name for entry in DEFAULT_EXTENSIONS]

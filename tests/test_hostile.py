@@ -29,6 +29,7 @@ import yaml
 from conftest import run_cli
 from scratch import write_site
 
+from site_builder.markup import DEFAULT_EXTENSIONS
 from site_builder.render import make_environment, template_dirs, theme_dir
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -175,7 +176,7 @@ def test_the_corpus_keeps_its_attacks() -> None:
     ]:
         assert _ATTACK_ID.search((HOSTILE / relative).read_text(encoding="utf-8")), relative
     summaries = sorted((HOSTILE / "summaries").glob("*.md"))
-    assert len(summaries) >= 7
+    assert len(summaries) >= 8
     for summary in summaries:
         assert _ATTACK_ID.search(summary.read_text(encoding="utf-8")), summary.name
 
@@ -289,6 +290,28 @@ def test_no_page_holds_a_script_handler_dangerous_url_or_embed(hostile_site: Pat
         f"/{path}: {problem}" for path, page in pages.items() for problem in _static_problems(page)
     ]
     assert not problems, "\n".join(problems)
+
+
+# What each default Markdown extension writes: the corpus must reach every one of them.
+_EXTENSION_OUTPUT = {
+    "abbr": '<abbr title="',
+    "admonition": '<div class="admonition danger">',
+    "attr_list": '<p class="x" id="',
+    "def_list": "<dl>\n<dt>",
+    "fenced_code": '<pre><code class="language-html">',
+    "footnotes": '<div class="footnote">',
+    "sane_lists": "<ol>\n<li>A list</li>",
+    "smarty": "\u201cQuotes \u2013 around\u201d",
+    "tables": '<th style="text-align:center">',
+}
+
+
+def test_the_corpus_goes_through_every_default_markdown_extension(hostile_site: Path) -> None:
+    """Each default extension's syntax carries attacks, and its output is on a page."""
+    assert sorted(_EXTENSION_OUTPUT) == sorted(entry.name for entry in DEFAULT_EXTENSIONS)
+    page = (hostile_site / "extensions" / "index.html").read_text(encoding="utf-8")
+    missing = [name for name, output in _EXTENSION_OUTPUT.items() if output not in page]
+    assert not missing, f"the hostile corpus no longer reaches {missing}"
 
 
 def test_template_syntax_in_content_shows_literally(hostile_site: Path) -> None:
