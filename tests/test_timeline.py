@@ -170,6 +170,21 @@ def test_eras_are_sections_of_the_list_and_bands_of_the_chart(tmp_path: Path) ->
     assert ">Before the talks</text>" in html
 
 
+def test_an_era_s_footnotes_keep_ids_of_their_own(tmp_path: Path) -> None:
+    """Eras' texts share the timeline page with one another and with event bodies: their
+    footnote ids never meet, even when an era and an event have the same id."""
+    events = events_yaml("talks | 2025-07-01", "later | 2025-09-01")
+    events += "  body: |\n    A claim.[^1]\n\n    [^1]: A note.\n"
+    eras = ""
+    for era_id, start, end in (("talks", "2025-06", "2025-08"), ("later", "2025-09", "2025-10")):
+        eras += f'- id: {era_id}\n  title: "Era {era_id}"\n  start: {start}\n  end: {end}\n'
+        eras += f"  body: |\n    A phase.[^1]\n\n    [^1]: Note on {era_id}.\n"
+    out = _build(tmp_path, {"facts/events.yaml": events, "facts/eras.yaml": eras})
+    html = (out / "timeline" / "index.html").read_text("utf-8")
+    ids = re.findall(r'id="([^"]*fn[^"]*)"', html)
+    assert len(ids) == 6 and len(set(ids)) == 6, ids
+
+
 @pytest.mark.parametrize(
     ("eras", "site_extra", "line", "message"),
     [
