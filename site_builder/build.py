@@ -43,6 +43,7 @@ from site_builder.render import (
 )
 from site_builder.urls import UrlBuilder, output_file
 from site_builder.validate import MarkdownText, markdown_texts, validate_site
+from site_builder.weight import over_budget, page_weights
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def load_site(
         events=tuple(loaded.events),
         summaries=tuple(loaded.summaries),
         updates=tuple(loaded.updates),
+        eras=tuple(loaded.eras),
         media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
     )
@@ -198,6 +200,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
             for folder, overrides in static_folders(options):
                 staging.copy_folder(folder, "static", replace=overrides)
             broken = check_site_links(site, staging.paths, links, _base(site, options))
+            folder = staging.folder
+            weights = page_weights(
+                links, lambda path: _file_size(folder / path), _base(site, options)
+            )
+            broken += over_budget(weights)
             _report_broken_links(broken, options)
             staging.commit()
     seconds = time.perf_counter() - started
@@ -210,6 +217,13 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         out=options.out,
         warnings=tuple(str(problem) for problem in broken),
     )
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _jobs(requested: int | None, work: int, threshold: int) -> int:
@@ -393,7 +407,9 @@ def write_tree(
     swapping a thousand-page folder costs more than everything else) only the files that
     changed are replaced, all or none. Returns the number of HTML pages.
     """
-    _report_broken_links(link_problems(site, tree, options), options)
+    _report_broken_links(
+        link_problems(site, tree, options) + budget_problems(site, tree, options), options
+    )
     if live is None:
         tree.commit(options.out, protected=(options.content, options.templates))
     else:
@@ -402,6 +418,7 @@ def write_tree(
 
 
 def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
+    """Broken links and pages over the weight budget: warnings, or errors with --strict."""
     if broken and options.strict:
         raise ContentError(broken)
     for problem in broken:
@@ -414,20 +431,36 @@ def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = N
     site = load_site(options.content, source_texts)
     converter = MarkdownConverter(extensions_of(site.config))
     convert_markdown(site, converter, options.jobs)  # on every core for a large site
-    broken = link_problems(site, render_tree(site, options, converter=converter), options)
+    tree = render_tree(site, options, converter=converter)
+    broken = link_problems(site, tree, options)
     if broken:
         raise ContentError(broken)
+    for problem in budget_problems(site, tree, options):
+        log.warning("%s", problem)  # a heavy page is not an error in the content
     return site
 
 
-def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
-    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
-    pages = {
+def _tree_pages(tree: OutputTree) -> dict[str, PageLinks]:
+    return {
         path: parse_links(tree.get(path).decode("utf-8"))
         for path in tree.paths
         if path.endswith(".html")
     }
-    return check_site_links(site, tree.paths, pages, _base(site, options))
+
+
+def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
+    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
+    return check_site_links(site, tree.paths, _tree_pages(tree), _base(site, options))
+
+
+def budget_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
+    """Pages of the rendered tree heavier than the page budget."""
+    paths = set(tree.paths)
+
+    def size_of(path: str) -> int | None:
+        return len(tree.get(path)) if path in paths else None
+
+    return over_budget(page_weights(_tree_pages(tree), size_of, _base(site, options)))
 
 
 def _base(site: Site, options: BuildOptions) -> str:

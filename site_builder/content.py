@@ -20,10 +20,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from site_builder.dates import Clock
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
     RENAMED_FIELDS,
+    Era,
     Event,
     Origin,
     Player,
@@ -92,6 +94,7 @@ class Loaded:
     players: list[Player] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
+    eras: list[Era] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -701,8 +704,12 @@ def build_record(
     document: Document,
     at: tuple[str | int, ...],
     problems: list[Problem],
+    clock: Clock | None = None,
 ) -> RecordT | None:
-    """Validate one mapping into a record; on failure add located problems and return None."""
+    """Validate one mapping into a record; on failure add located problems and return None.
+
+    `clock` is the site's time zone, which times of day are read in.
+    """
     line, column = _nearest(document.values, at)
     if not isinstance(data, dict):
         problems.append(
@@ -732,7 +739,10 @@ def build_record(
         )
         return None
     try:
-        return model.model_validate({**data, "origin": _origin(path, document, at, renamed)})
+        return model.model_validate(
+            {**data, "origin": _origin(path, document, at, renamed)},
+            context={"clock": clock} if clock is not None else None,
+        )
     except ValidationError as error:
         problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
         return None
@@ -786,6 +796,7 @@ def parse_fact_list(
     problems: list[Problem],
     unusable_ids: set[str] | None = None,
     warnings: list[Problem] | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
     try:
@@ -813,7 +824,7 @@ def parse_fact_list(
         return []
     records = []
     for index, item in enumerate(document.data):
-        record = build_record(model, item, path, document, (index,), problems)
+        record = build_record(model, item, path, document, (index,), problems, clock)
         if warnings is not None:
             warnings += document.warnings
         document.warnings.clear()
@@ -945,6 +956,7 @@ SOURCES_FILE = "facts/sources.yaml"
 PLAYERS_FILE = "facts/players.yaml"
 EVENTS_FILE = "facts/events.yaml"
 UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
+ERAS_FILE = "facts/eras.yaml"  # optional: the phases of the story
 
 
 def fact_files(content_dir: Path, relative: str) -> list[Path]:
@@ -968,6 +980,7 @@ class _ParsedFile:
 
     stamp: tuple[int, int, int]  # size, modification time, inode
     digest: bytes
+    clock: Clock  # the time zone its times were read in: a new one means reading them again
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
@@ -992,15 +1005,20 @@ class ParseMemo:
         """Compare these files by their bytes at the next load, whatever their stamps say."""
         self._doubted.update(os.path.realpath(path) for path in paths)
 
-    def _known(self, key: str, stamp: tuple[int, int, int] | None) -> _ParsedFile | None:
+    def _known(
+        self, key: str, stamp: tuple[int, int, int] | None, clock: Clock
+    ) -> _ParsedFile | None:
         known = self._files.get(key)
         if known is None or stamp is None or known.stamp != stamp or key in self._doubted:
             return None
-        return known
+        # A file read in another time zone is read again: its times of day mean other moments.
+        return known if known.clock == clock else None
 
-    def _same_bytes(self, key: str, digest: bytes) -> _ParsedFile | None:
+    def _same_bytes(self, key: str, digest: bytes, clock: Clock) -> _ParsedFile | None:
         known = self._files.get(key)
-        return known if known is not None and known.digest == digest else None
+        if known is None or known.digest != digest or known.clock != clock:
+            return None
+        return known
 
     def _keep(self, key: str, parsed: _ParsedFile) -> None:
         self._files[key] = parsed
@@ -1016,11 +1034,12 @@ def _load_facts(
     unusable_ids: set[str] | None = None,
     memo: ParseMemo | None = None,
     warnings: list[Problem] | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
     for path in files:
-        parsed = _parse_fact_file(path, model, required, memo)
+        parsed = _parse_fact_file(path, model, required, memo, clock or Clock())
         records += parsed.records
         problems += parsed.problems
         if warnings is not None:
@@ -1031,7 +1050,7 @@ def _load_facts(
 
 
 def _parse_fact_file(
-    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
+    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None, clock: Clock
 ) -> _ParsedFile:
     key = os.path.realpath(path)
     try:
@@ -1039,7 +1058,7 @@ def _parse_fact_file(
         stamp: tuple[int, int, int] | None = (status.st_size, status.st_mtime_ns, status.st_ino)
     except OSError:
         stamp = None
-    known = memo._known(key, stamp) if memo is not None else None
+    known = memo._known(key, stamp, clock) if memo is not None else None
     if known is not None:
         return known
     problems: list[Problem] = []
@@ -1048,7 +1067,7 @@ def _parse_fact_file(
     records: list[Any] = []
     data = _read_data(path, problems, required)
     digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
-    same = memo._same_bytes(key, digest) if memo is not None and data is not None else None
+    same = memo._same_bytes(key, digest, clock) if memo is not None and data is not None else None
     if same is not None:
         parsed = replace(same, stamp=stamp or same.stamp)
     else:
@@ -1058,8 +1077,10 @@ def _parse_fact_file(
             # reference to this kind can be checked.
             unusable.add(ANY_ID)
         else:
-            records = parse_fact_list(model, text, str(path), problems, unusable, warnings)
-        parsed = _ParsedFile(stamp or (-1, -1, -1), digest, records, problems, unusable, warnings)
+            records = parse_fact_list(model, text, str(path), problems, unusable, warnings, clock)
+        parsed = _ParsedFile(
+            stamp or (-1, -1, -1), digest, clock, records, problems, unusable, warnings
+        )
     if memo is not None and data is not None and stamp is not None:
         memo._keep(key, parsed)
     return parsed
@@ -1085,8 +1106,17 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         for ids in unusable.values():
             ids.add(ANY_ID)
     else:
+        # Times of day are read in the site's time zone; when site.yaml is unusable (reported)
+        # times without an offset are not reported a second time.
+        clock = loaded.config.clock if loaded.config is not None else Clock(known=False)
         loaded.sources = _load_facts(
-            content_dir, SOURCES_FILE, Source, problems, unusable_ids=unusable["source"], memo=memo
+            content_dir,
+            SOURCES_FILE,
+            Source,
+            problems,
+            unusable_ids=unusable["source"],
+            memo=memo,
+            clock=clock,
         )
         loaded.players = _load_facts(
             content_dir,
@@ -1098,10 +1128,19 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
             warnings=loaded.warnings,
         )
         loaded.events = _load_facts(
-            content_dir, EVENTS_FILE, Event, problems, unusable_ids=unusable["event"], memo=memo
+            content_dir,
+            EVENTS_FILE,
+            Event,
+            problems,
+            unusable_ids=unusable["event"],
+            memo=memo,
+            clock=clock,
         )
         loaded.updates = _load_facts(
-            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo
+            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo, clock=clock
+        )
+        loaded.eras = _load_facts(
+            content_dir, ERAS_FILE, Era, problems, required=False, memo=memo, clock=clock
         )
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):

@@ -297,7 +297,7 @@ _EVENTS_YAML = """\
 - id: example-event              # URL-safe id; the anchor is /timeline/#example-event
   date: {day}               # as precise as the source allows: 2025-07, early 2025-07, 2025
   title: "Something happened"
-  status: happened               # happened, proposed or ongoing
+  status: happened               # happened, ongoing, proposed, postponed or cancelled
   key: true                      # listed among the key facts on the home page
   players: [example-person]
   body: |                        # optional Markdown; link by identity: (player:ID), (event:ID)
@@ -332,7 +332,7 @@ _EVENT_ENTRY = """\
 - id: {id}
   date: {day}               # TODO: as precise as the source allows: 2025-07, early 2025-07
   title: "TODO: what happened, in one line"
-  status: happened               # happened, proposed or ongoing
+  status: happened               # happened, ongoing, proposed, postponed or cancelled
   players: []                    # TODO: ids from facts/players.yaml, e.g. [some-player]
   # evidence:                    # TODO: what this rests on
   #   - source: {source}
