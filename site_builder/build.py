@@ -49,6 +49,7 @@ from site_builder.validate import (
     unverified_quote_problems,
     validate_site,
 )
+from site_builder.weight import over_budget, page_weights
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def load_site(
         events=tuple(loaded.events),
         summaries=tuple(loaded.summaries),
         updates=tuple(loaded.updates),
+        eras=tuple(loaded.eras),
         media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
         source_texts=texts,
@@ -226,6 +228,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
             for folder, overrides in static_folders(options):
                 staging.copy_folder(folder, "static", replace=overrides)
             broken = check_site_links(site, staging.paths, links, _base(site, options))
+            folder = staging.folder
+            weights = page_weights(
+                links, lambda path: _file_size(folder / path), _base(site, options)
+            )
+            broken += over_budget(weights)
             _report_broken_links(broken, options, unverified_quote_problems(site))
             staging.commit()
     seconds = time.perf_counter() - started
@@ -238,6 +245,13 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         out=options.out,
         warnings=tuple(str(problem) for problem in broken),
     )
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _jobs(requested: int | None, work: int, threshold: int) -> int:
@@ -429,7 +443,9 @@ def write_tree(
     changed are replaced, all or none. Returns the number of HTML pages.
     """
     _report_broken_links(
-        link_problems(site, tree, options), options, unverified_quote_problems(site)
+        link_problems(site, tree, options) + budget_problems(site, tree, options),
+        options,
+        unverified_quote_problems(site),
     )
     if live is None:
         tree.commit(options.out, protected=(options.content, options.templates))
@@ -441,8 +457,8 @@ def write_tree(
 def _report_broken_links(
     broken: list[Problem], options: BuildOptions, unverified: list[Problem] | None = None
 ) -> None:
-    """Broken links are warnings; with --strict they, and quotes no source text can verify,
-    are errors."""
+    """Broken links and pages over the weight budget: warnings, or errors with --strict, which
+    also fails on quotes no source text can verify."""
     if options.strict and (broken or unverified):
         raise ContentError([*broken, *(unverified or [])])
     for problem in broken:
@@ -458,22 +474,38 @@ def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | N
     site = load_site(options.content, source_texts)
     converter = MarkdownConverter(extensions_of(site.config))
     convert_markdown(site, converter, options.jobs)  # on every core for a large site
-    problems = link_problems(site, render_tree(site, options, converter=converter), options)
+    tree = render_tree(site, options, converter=converter)
+    problems = link_problems(site, tree, options)
     if options.strict:
         problems += unverified_quote_problems(site)
     if problems:
         raise ContentError(problems)
+    for problem in budget_problems(site, tree, options):
+        log.warning("%s", problem)  # a heavy page is not an error in the content
     return site
 
 
-def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
-    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
-    pages = {
+def _tree_pages(tree: OutputTree) -> dict[str, PageLinks]:
+    return {
         path: parse_links(tree.get(path).decode("utf-8"))
         for path in tree.paths
         if path.endswith(".html")
     }
-    return check_site_links(site, tree.paths, pages, _base(site, options))
+
+
+def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
+    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
+    return check_site_links(site, tree.paths, _tree_pages(tree), _base(site, options))
+
+
+def budget_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
+    """Pages of the rendered tree heavier than the page budget."""
+    paths = set(tree.paths)
+
+    def size_of(path: str) -> int | None:
+        return len(tree.get(path)) if path in paths else None
+
+    return over_budget(page_weights(_tree_pages(tree), size_of, _base(site, options)))
 
 
 def _base(site: Site, options: BuildOptions) -> str:

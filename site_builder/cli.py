@@ -242,6 +242,7 @@ def run_check(args: argparse.Namespace) -> int:
             (site.players, "player"),
             (site.sources, "source"),
             (site.summaries, "summary"),
+            *(((site.eras, "era"),) if site.eras else ()),
         )
     )
     print(f"No problems: {counts}")
@@ -450,6 +451,10 @@ def _run(run: Command, args: argparse.Namespace, stopped_by: list[int]) -> int:
         return error.exit_status
     except SiteError as error:
         if args.debug:
+            # The tracebacks behind problems raised by code (a template calling a view that
+            # failed), then this one.
+            for trace in getattr(error, "traces", lambda: [])():
+                print(trace, file=sys.stderr)
             raise
         print(f"error: {error}" if not hasattr(error, "problems") else str(error), file=sys.stderr)
         return error.exit_status

@@ -21,11 +21,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from site_builder.dates import Clock
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
     RENAMED_FIELDS,
     Draft,
+    Era,
     Event,
     Origin,
     Player,
@@ -95,6 +97,7 @@ class Loaded:
     players: list[Player] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
+    eras: list[Era] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -711,11 +714,13 @@ def build_record(
     at: tuple[str | int, ...],
     problems: list[Problem],
     partial: list[Any] | None = None,
+    clock: Clock | None = None,
 ) -> RecordT | None:
     """Validate one mapping into a record; on failure add located problems and return None.
 
     With `partial`, a record that carries evidence and fails is added to it with the fields
-    that passed (see `_salvage`), for the checks that span files.
+    that passed (see `_salvage`), for the checks that span files. `clock` is the site's time
+    zone, which times of day are read in.
     """
     line, column = _nearest(document.values, at)
     if not isinstance(data, dict):
@@ -746,22 +751,27 @@ def build_record(
         )
         return None
     origin = _origin(path, document, at, renamed)
+    context = {"clock": clock} if clock is not None else None
     try:
-        return model.model_validate({**data, "origin": origin})
+        return model.model_validate({**data, "origin": origin}, context=context)
     except ValidationError as error:
         problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
         # Facts carry evidence to check; a source carries the text that evidence is checked
         # against.
         checked_across_files = "evidence" in model.model_fields or model is Source
         if partial is not None and checked_across_files and data.get("draft") is not True:
-            salvaged = _salvage(model, data, error, origin)
+            salvaged = _salvage(model, data, error, origin, context)
             if salvaged is not None:
                 partial.append(salvaged)
         return None
 
 
 def _salvage(
-    model: type[RecordT], data: dict[str, Any], error: ValidationError, origin: Origin
+    model: type[RecordT],
+    data: dict[str, Any],
+    error: ValidationError,
+    origin: Origin,
+    context: dict[str, Any] | None,
 ) -> RecordT | None:
     """A record of the fields that passed their checks, for the checks that span files.
 
@@ -792,7 +802,7 @@ def _salvage(
             value = [value[index] for index in kept]
             spots = _renumbered(spots, name, kept)
         try:
-            values[name] = _field_adapter(model, name).validate_python(value)
+            values[name] = _field_adapter(model, name).validate_python(value, context=context)
         except ValidationError:
             continue
     failed_fields = frozenset(bad)  # wholly, or some of their items
@@ -868,6 +878,7 @@ def parse_fact_list(
     unusable_ids: set[str] | None = None,
     warnings: list[Problem] | None = None,
     partial: list[Any] | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     """Parse a fact file (a YAML list of mappings) into records, collecting problems (and, in
     `partial`, what passed of the records that failed: see `build_record`)."""
@@ -896,7 +907,7 @@ def parse_fact_list(
         return []
     records = []
     for index, item in enumerate(document.data):
-        record = build_record(model, item, path, document, (index,), problems, partial)
+        record = build_record(model, item, path, document, (index,), problems, partial, clock)
         if warnings is not None:
             warnings += document.warnings
         document.warnings.clear()
@@ -1028,6 +1039,7 @@ SOURCES_FILE = "facts/sources.yaml"
 PLAYERS_FILE = "facts/players.yaml"
 EVENTS_FILE = "facts/events.yaml"
 UPDATES_FILE = "facts/updates.yaml"  # optional: the explainer's change log
+ERAS_FILE = "facts/eras.yaml"  # optional: the phases of the story
 
 
 def fact_files(content_dir: Path, relative: str) -> list[Path]:
@@ -1051,6 +1063,7 @@ class _ParsedFile:
 
     stamp: tuple[int, int, int]  # size, modification time, inode
     digest: bytes
+    clock: Clock  # the time zone its times were read in: a new one means reading them again
     records: list[Any]
     problems: list[Problem]
     unusable_ids: set[str]
@@ -1076,15 +1089,20 @@ class ParseMemo:
         """Compare these files by their bytes at the next load, whatever their stamps say."""
         self._doubted.update(os.path.realpath(path) for path in paths)
 
-    def _known(self, key: str, stamp: tuple[int, int, int] | None) -> _ParsedFile | None:
+    def _known(
+        self, key: str, stamp: tuple[int, int, int] | None, clock: Clock
+    ) -> _ParsedFile | None:
         known = self._files.get(key)
         if known is None or stamp is None or known.stamp != stamp or key in self._doubted:
             return None
-        return known
+        # A file read in another time zone is read again: its times of day mean other moments.
+        return known if known.clock == clock else None
 
-    def _same_bytes(self, key: str, digest: bytes) -> _ParsedFile | None:
+    def _same_bytes(self, key: str, digest: bytes, clock: Clock) -> _ParsedFile | None:
         known = self._files.get(key)
-        return known if known is not None and known.digest == digest else None
+        if known is None or known.digest != digest or known.clock != clock:
+            return None
+        return known
 
     def _keep(self, key: str, parsed: _ParsedFile) -> None:
         self._files[key] = parsed
@@ -1099,13 +1117,14 @@ def _load_facts(
     kind: str,
     required: bool = True,
     memo: ParseMemo | None = None,
+    clock: Clock | None = None,
 ) -> list[RecordT]:
     """The published records of one kind; drafts, partial records, problems and warnings go
     to `loaded`."""
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
     for path in files:
-        parsed = _parse_fact_file(path, model, required, memo)
+        parsed = _parse_fact_file(path, model, required, memo, clock or Clock())
         for record in parsed.records:
             if getattr(record, "draft", False):
                 name = getattr(record, "id", None) or str(getattr(record, "date", ""))
@@ -1121,7 +1140,7 @@ def _load_facts(
 
 
 def _parse_fact_file(
-    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None
+    path: Path, model: type[RecordT], required: bool, memo: ParseMemo | None, clock: Clock
 ) -> _ParsedFile:
     key = os.path.realpath(path)
     try:
@@ -1129,7 +1148,7 @@ def _parse_fact_file(
         stamp: tuple[int, int, int] | None = (status.st_size, status.st_mtime_ns, status.st_ino)
     except OSError:
         stamp = None
-    known = memo._known(key, stamp) if memo is not None else None
+    known = memo._known(key, stamp, clock) if memo is not None else None
     if known is not None:
         return known
     problems: list[Problem] = []
@@ -1139,7 +1158,7 @@ def _parse_fact_file(
     partial: list[Any] = []
     data = _read_data(path, problems, required)
     digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
-    same = memo._same_bytes(key, digest) if memo is not None and data is not None else None
+    same = memo._same_bytes(key, digest, clock) if memo is not None and data is not None else None
     if same is not None:
         parsed = replace(same, stamp=stamp or same.stamp)
     else:
@@ -1149,9 +1168,11 @@ def _parse_fact_file(
             # reference to this kind can be checked.
             unusable.add(ANY_ID)
         else:
-            records = parse_fact_list(model, text, str(path), problems, unusable, warnings, partial)
+            records = parse_fact_list(
+                model, text, str(path), problems, unusable, warnings, partial, clock
+            )
         parsed = _ParsedFile(
-            stamp or (-1, -1, -1), digest, records, problems, unusable, warnings, partial
+            stamp or (-1, -1, -1), digest, clock, records, problems, unusable, warnings, partial
         )
     if memo is not None and data is not None and stamp is not None:
         memo._keep(key, parsed)
@@ -1178,11 +1199,28 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         for ids in unusable.values():
             ids.add(ANY_ID)
     else:
-        loaded.sources = _load_facts(loaded, content_dir, SOURCES_FILE, Source, "source", memo=memo)
+        # Times of day are read in the site's time zone; when site.yaml is unusable (reported)
+        # times without an offset are not reported a second time.
+        clock = loaded.config.clock if loaded.config is not None else Clock(known=False)
+        loaded.sources = _load_facts(
+            loaded, content_dir, SOURCES_FILE, Source, "source", memo=memo, clock=clock
+        )
         loaded.players = _load_facts(loaded, content_dir, PLAYERS_FILE, Player, "player", memo=memo)
-        loaded.events = _load_facts(loaded, content_dir, EVENTS_FILE, Event, "event", memo=memo)
+        loaded.events = _load_facts(
+            loaded, content_dir, EVENTS_FILE, Event, "event", memo=memo, clock=clock
+        )
         loaded.updates = _load_facts(
-            loaded, content_dir, UPDATES_FILE, Update, "update", required=False, memo=memo
+            loaded,
+            content_dir,
+            UPDATES_FILE,
+            Update,
+            "update",
+            required=False,
+            memo=memo,
+            clock=clock,
+        )
+        loaded.eras = _load_facts(
+            loaded, content_dir, ERAS_FILE, Era, "era", required=False, memo=memo, clock=clock
         )
         # A source with a malformed field still has its text read, for its quotes' sake.
         salvaged = [record for record in loaded.partial if isinstance(record, Source)]

@@ -91,6 +91,9 @@ def diff_sites(old: Site, new: Site) -> Changes:
     if [_dump(u) for u in old.updates] != [_dump(u) for u in new.updates]:
         everything = True
         reasons.append("updates")
+    if [_dump(era) for era in old.eras] != [_dump(era) for era in new.eras]:
+        everything = True  # eras are bands and sections of every timeline page
+        reasons.append("eras")
     old_meta = [(s.slug, _dump(s.meta)) for s in old.summaries]
     new_meta = [(s.slug, _dump(s.meta)) for s in new.summaries]
     if old_meta != new_meta:
@@ -252,8 +255,8 @@ def stale_pages(
     `closures` maps each page template to the templates it uses (see `template_closure`).
     """
     content = _content_pages(old, new, changes)
-    if [label for label, _ in old.timeline_parts] != [label for label, _ in new.timeline_parts]:
-        content = None  # the timeline was split (or joined): every event's URL changed
+    if [part.slug for part in old.timeline_parts] != [part.slug for part in new.timeline_parts]:
+        content = None  # the timeline was split (or joined): events' URLs changed
 
     def stale(path: str, template: str) -> bool:
         if template not in KNOWN_TEMPLATES or content is None:

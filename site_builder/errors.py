@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -65,6 +65,9 @@ class Problem:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    # The Python traceback behind a problem raised by code (shown with --debug), as text: a
+    # problem found in another process travels back as plain data.
+    trace: str | None = field(default=None, compare=False, repr=False)
 
     def location(self) -> str:
         """Return `path:line:column` with the parts that are known."""
@@ -102,6 +105,10 @@ class ContentError(SiteError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__(self.report())
+
+    def traces(self) -> list[str]:
+        """The Python tracebacks behind the problems (for --debug)."""
+        return [problem.trace for problem in self.problems if problem.trace]
 
     def report(self) -> str:
         """All problems as a numbered list, one run showing every mistake."""

@@ -7,7 +7,6 @@ event has `startDate: "2025-06"`, never an invented day.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
@@ -56,6 +55,12 @@ FEED = "feed.xml"
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _SCHEMA = "https://schema.org"
+# schema.org's eventStatus, where it differs from the default (EventScheduled: taking place or
+# taken place as scheduled), which is left out to keep long timelines light.
+_EVENT_STATUSES = {
+    "postponed": "https://schema.org/EventPostponed",
+    "cancelled": "https://schema.org/EventCancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,9 @@ def page_meta(
 
 
 def json_date(date: FuzzyDate) -> tuple[str, str | None]:
-    """ISO 8601 start and end (for a range) at the date's own precision."""
-    return date.start.machine(), date.end.machine() if date.end is not None else None
+    """ISO 8601 start and end (for a range) at the date's own precision (an expanded year such
+    as -0299 before the common era)."""
+    return date.start.iso(), date.end.iso() if date.end is not None else None
 
 
 def _graph(*nodes: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +168,7 @@ def _article(
     if corrections:
         node["correction"] = corrections
     if site.config.kind == "live" and site.config.no_longer_updated is not None:
-        node["coverageEndTime"] = site.config.no_longer_updated.start.machine()
+        node["coverageEndTime"] = site.config.no_longer_updated.start.iso()
     return node
 
 
@@ -183,7 +189,7 @@ def _corrections(
             {
                 "@type": "CorrectionComment",
                 "text": update.summary,
-                "datePublished": update.date.start.machine(),
+                "datePublished": update.date.start.iso(),
                 "url": urls.absolute(update_path(entry.anchor)),
             }
         )
@@ -207,10 +213,10 @@ def _standing(messages: Messages, record: Event | Player) -> str | None:
 def _publication_dates(site: Site) -> tuple[str, str]:
     """First and latest update (the explainer is a living document), else the as-of date."""
     entries = site.update_entries
-    as_of = site.config.as_of.start.machine()
+    as_of = site.config.as_of.start.iso()
     if not entries:
         return as_of, as_of
-    return entries[0].update.date.start.machine(), entries[-1].update.date.start.machine()
+    return entries[0].update.date.start.iso(), entries[-1].update.date.start.iso()
 
 
 def _player_page(
@@ -301,7 +307,7 @@ def _creative_work(source: Source) -> dict[str, Any]:
     if source.publisher:
         node["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.published:
-        node["datePublished"] = source.published.start.machine()
+        node["datePublished"] = source.published.start.iso()
     if source.archived_url:
         node["archivedAt"] = source.archived_url
     return node
@@ -326,20 +332,22 @@ def _player(site: Site, player: Player, urls: UrlBuilder, messages: Messages) ->
 
 
 def _event(site: Site, event: Event, urls: UrlBuilder, messages: Messages) -> dict[str, Any]:
-    start, end = json_date(event.date)
     node: dict[str, Any] = {
         "@type": "Event",
         "name": event.title,
         "url": urls.absolute(event_path(event.id, site.timeline_page_of(event.id))),
-        "startDate": start,
     }
-    if end is not None:
-        node["endDate"] = end
+    if event.dated is not None:  # an unknown date is left out, never invented
+        start, end = json_date(event.dated)
+        node["startDate"] = start
+        if end is not None:
+            node["endDate"] = end
     described = []
     if event.status == "proposed":
         described.append(messages.text("status_proposed_sentence", "Proposed, not yet happened."))
-    elif event.verification != "retracted":  # a retracted event is not claimed to have been
-        node["eventStatus"] = "https://schema.org/EventScheduled"
+    elif event.status in _EVENT_STATUSES and event.verification != "retracted":
+        # A retracted event is not claimed to have been.
+        node["eventStatus"] = _EVENT_STATUSES[event.status]
     standing = _standing(messages, event)
     if standing:
         described.append(standing)
@@ -401,7 +409,7 @@ def feed_files(
 def sitemap_xml(site: Site, urls: UrlBuilder, page_paths: Iterable[str]) -> str:
     """The sitemap: every page but the 404, with absolute URLs when the base URL is absolute."""
     root = ElementTree.Element("urlset", {"xmlns": _SITEMAPS})
-    lastmod = site.config.as_of.start.machine()
+    lastmod = site.config.as_of.start.iso()
     for path in page_paths:
         if path == NOT_FOUND or not (path == "" or path.endswith("/")):
             continue
@@ -438,8 +446,8 @@ def atom_feed(site: Site, urls: UrlBuilder, messages: Messages) -> str:
     ElementTree.SubElement(
         root, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
     )
-    latest = max((entry.update.date.first_day() for entry in ordered), default=None)
-    ElementTree.SubElement(root, "updated").text = _timestamp(latest or config.as_of.first_day())
+    latest = max((entry.update.date for entry in ordered), key=_start, default=config.as_of)
+    ElementTree.SubElement(root, "updated").text = latest.timestamp()
     author = ElementTree.SubElement(root, "author")
     ElementTree.SubElement(author, "name").text = config.publisher.name
     if config.publisher.url:
@@ -459,7 +467,7 @@ def atom_feed(site: Site, urls: UrlBuilder, messages: Messages) -> str:
                 "href": urls.absolute(update_path(numbered.anchor)),
             },
         )
-        stamp = _timestamp(update.date.first_day())
+        stamp = update.date.timestamp()
         ElementTree.SubElement(entry, "published").text = stamp
         ElementTree.SubElement(entry, "updated").text = stamp
         ElementTree.SubElement(
@@ -510,9 +518,8 @@ def _urn(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _timestamp(day: dt.date) -> str:
-    """An RFC 3339 timestamp for a calendar day (Atom requires a time; midnight UTC)."""
-    return f"{day.isoformat()}T00:00:00Z"
+def _start(date: FuzzyDate) -> int:
+    return date.start_moment()
 
 
 def _xml(root: ElementTree.Element) -> str:

@@ -8,16 +8,39 @@ duplicates) live in `validate`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from site_builder.dates import DATE_SYNTAX_HINT, DateSyntaxError, FuzzyDate, parse_date
+from site_builder.dates import (
+    DATE_SYNTAX_HINT,
+    GROUPING_STEPS,
+    SECONDS_PER_DAY,
+    Clock,
+    DateSyntaxError,
+    EventDate,
+    FuzzyDate,
+    Period,
+    Step,
+    UnknownDate,
+    check_zone,
+    grouping_step,
+    parse_date,
+    parse_event_date,
+)
 from site_builder.quotes import SourceIndex
 from site_builder.urls import TIMELINE, timeline_part_path
 
@@ -76,21 +99,66 @@ def _check_slug(value: str) -> str:
     return value
 
 
-def _to_date(value: Any) -> FuzzyDate:
-    if isinstance(value, FuzzyDate):
-        return value
+def _clock(info: ValidationInfo) -> Clock:
+    """The clock times of day are read on: the loader's (the site's time zone), or, inside
+    site.yaml itself, its own `timezone` field (validated before `as_of`)."""
+    context = info.context if isinstance(info.context, dict) else {}
+    clock = context.get("clock")
+    if isinstance(clock, Clock):
+        return clock
+    data = info.data if isinstance(info.data, dict) else {}
+    if "timezone" not in data and info.field_name == "as_of":
+        return Clock(known=False)  # the time zone is invalid (reported): say nothing more
+    zone = data.get("timezone")
+    return Clock(zone) if isinstance(zone, str) else Clock()
+
+
+def _date_text(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # YAML reads a bare year as a number
+        return str(value)  # YAML reads a bare year as a number
     if not isinstance(value, str):
         raise PydanticCustomError(
             "date_type",
             "a date must be text such as 2025-07-19, not {kind}",
             {"kind": type(value).__name__, "hint": DATE_SYNTAX_HINT},
         )
+    return value
+
+
+def _to_date(value: Any, info: ValidationInfo) -> FuzzyDate:
+    if isinstance(value, FuzzyDate):
+        return value
     try:
-        return parse_date(value)
+        return parse_date(_date_text(value), _clock(info))
     except DateSyntaxError as error:
         raise PydanticCustomError("date", str(error), {"hint": error.hint}) from None
+
+
+def _to_event_date(value: Any, info: ValidationInfo) -> EventDate:
+    if isinstance(value, FuzzyDate | UnknownDate):
+        return value
+    try:
+        return parse_event_date(_date_text(value), _clock(info))
+    except DateSyntaxError as error:
+        raise PydanticCustomError("date", str(error), {"hint": error.hint}) from None
+
+
+def _in_common_era(value: FuzzyDate) -> FuzzyDate:
+    last = value.end or value.start
+    if value.start.year < 1 or last.year > 9999:
+        raise PydanticCustomError(
+            "date_era",
+            "this date must fall in the years 1 to 9999",
+            {"hint": "the explainer's own dates (as of, updates) are dates of our era"},
+        )
+    return value
+
+
+def _check_zone_name(value: str) -> str:
+    try:
+        return check_zone(value)
+    except DateSyntaxError as error:
+        raise PydanticCustomError("timezone", str(error), {"hint": error.hint}) from None
 
 
 # Links written in YAML end up in href attributes: only schemes that cannot run code or smuggle
@@ -173,6 +241,11 @@ Link = Annotated[StrictStr, AfterValidator(_check_link)]
 BaseUrl = Annotated[StrictStr, AfterValidator(_check_base_url)]
 Domain = Annotated[StrictStr, AfterValidator(_check_domain)]
 Date = Annotated[FuzzyDate, PlainValidator(_to_date)]
+# An event's date may also be `unknown` (checked against its status in validate.py).
+EventDateField = Annotated[EventDate, PlainValidator(_to_event_date)]
+# The explainer's own dates (as_of, the updates log): years 1 to 9999, which feeds can carry.
+OwnDate = Annotated[FuzzyDate, PlainValidator(_to_date), AfterValidator(_in_common_era)]
+ZoneName = Annotated[StrictStr, AfterValidator(_check_zone_name)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 
 
@@ -391,7 +464,7 @@ class Source(Record):
     publisher: Text | None = None
     url: Link | None = None
     archived_url: Link | None = None  # a copy kept by an archive (the Wayback Machine ...)
-    retrieved: Date | None = None  # when the editors read it at `url`
+    retrieved: OwnDate | None = None  # when the editors read it at `url`
     # Its text, a UTF-8 file inside the content folder: every quote citing the source is
     # checked against it on every check and build, and quotes link into `url` at their words.
     text: ContentPath | None = None
@@ -417,16 +490,26 @@ class Player(Record):
     draft: bool = False
 
 
+Status = Literal["happened", "ongoing", "proposed", "postponed", "cancelled"]
+# Statuses whose date may be `unknown`: it has not been (or will not be) set.
+UNDATED_STATUSES = ("proposed", "postponed", "cancelled")
+
+
 class Event(Record):
-    """Something that happened, is happening, or is proposed, on a date of known precision."""
+    """Something that happened, is happening, is proposed, postponed or cancelled, on a date of
+    known precision (or `unknown`, for an event that has no date yet)."""
 
     id: Id
-    date: Date
+    date: EventDateField
     title: Text
     players: list[Id] = Field(default_factory=list)
     when: Text | None = None
     date_source: Id | None = None
-    status: Literal["happened", "proposed", "ongoing"] = "happened"
+    status: Status = "happened"
+    # The event this one comes right after, when the dates alone cannot say (they overlap, or
+    # this date is unknown).
+    after: Id | None = None
+    group: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
     key: bool = False
     body: Text | None = None
     media: list[Media] = Field(default_factory=list)
@@ -435,16 +518,35 @@ class Event(Record):
     verification_note: Text | None = None  # what is unconfirmed or disputed, and by whom
     draft: bool = False
 
+    @property
+    def dated(self) -> FuzzyDate | None:
+        """The date, or None when it is unknown."""
+        return self.date if isinstance(self.date, FuzzyDate) else None
+
 
 UPDATE_KINDS = ("update", "correction", "clarification")
 # Kinds of update shown beside the facts they name, on every page that shows those facts.
 CORRECTING_KINDS = frozenset({"correction", "clarification"})
 
 
+class Era(Record):
+    """A phase of the story (facts/eras.yaml): a band on the chart, a section of the list."""
+
+    id: Id
+    title: Text
+    start: Date
+    end: Date
+    body: Text | None = None
+
+    def contains(self, moment: int) -> bool:
+        """True when a moment falls inside the era."""
+        return self.start.start_moment() <= moment < self.end.end_moment()
+
+
 class Update(Record):
     """One entry of the explainer's change log: an update, a correction or a clarification."""
 
-    date: Date
+    date: OwnDate
     summary: Text
     kind: Literal["update", "correction", "clarification"] = "update"
     facts: list[FactRef] = Field(default_factory=list)  # the events and players it concerns
@@ -538,6 +640,15 @@ RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
 BUILTIN_PAGES = ("home", "timeline", "players", "sources", "updates")
 
 
+class TimelineOptions(Record):
+    """How the timeline is drawn (site.yaml `timeline:`)."""
+
+    # One lane of the chart per value of the events' `group` (or per status); none: one lane.
+    lanes: Literal["group", "status", "none"] = "group"
+    # Every dated event must fall inside an era of facts/eras.yaml.
+    eras_required: bool = False
+
+
 @dataclass(frozen=True)
 class MarkdownExtension:
     """One Markdown extension a site asks for: its name (an entry-point name such as `footnotes`
@@ -606,7 +717,9 @@ class SiteConfig(Record):
         "explainer", "history", "live", "news", "analysis", "reportage"
     ] = "explainer"  # fmt: skip
     base_url: BaseUrl = "/"
-    as_of: Date
+    # The IANA time zone times of day are written and shown in (before as_of: it reads in it).
+    timezone: ZoneName | None = None
+    as_of: OwnDate
     publisher: Publisher
     home: Id
     groups: list[Group] = Field(default_factory=list)
@@ -617,9 +730,15 @@ class SiteConfig(Record):
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
     # The day the explainer stopped being updated: every page then says so, with the date.
-    no_longer_updated: Date | None = None
+    no_longer_updated: OwnDate | None = None
+    timeline: TimelineOptions = Field(default_factory=TimelineOptions)
     # Python-Markdown extensions, as in MkDocs; None: markup.DEFAULT_EXTENSIONS.
     markdown_extensions: tuple[MarkdownExtensionItem, ...] | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """The clock times of day are read on."""
+        return Clock(self.timezone)
 
     @field_validator("markdown_extensions", mode="before")
     @classmethod
@@ -636,8 +755,54 @@ class SiteConfig(Record):
         return {**DEFAULT_KINDS, **{kind.id: kind.schema_type for kind in self.kinds}}
 
 
-# Past this many events the timeline is split into a page per year.
-TIMELINE_PAGE_LIMIT = 500
+# Every page's HTML and CSS stays under this many bytes (build reports pages over it).
+PAGE_BUDGET = 50 * 1024
+# What a timeline page weighs besides its events (header, navigation, footer, chart frame and
+# key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
+# mark): measured on the default theme, so that a timeline is split before a page outgrows the
+# budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
+_PAGE_BYTES = 20_000
+_EVENT_BYTES = 560
+_CITATION_BYTES = 190
+_PLAYER_BYTES = 70
+_ERA_BYTES = 700
+# Past this many events a page is no longer a page a reader can use, however light.
+TIMELINE_PAGE_EVENTS = 150
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """One page of a split timeline: its URL slug, the periods it runs over, its events."""
+
+    slug: str
+    first: Period | None  # None: the whole timeline on one page
+    last: Period | None
+    events: tuple[Event, ...]
+
+
+def _part(first: Period, last: Period, events: tuple[Event, ...]) -> TimelinePart:
+    slug = first.slug() if first == last else f"{first.slug()}-{last.slug()}"
+    return TimelinePart(slug, first, last, events)
+
+
+def _by_period(events: Sequence[Event], step: Step) -> list[tuple[Period, list[Event]]]:
+    """Events in runs by the period of `step` their start falls in; an undated event, or one
+    placed after another, stays with the event before it."""
+    runs: list[tuple[Period, list[Event]]] = []
+    waiting: list[Event] = []  # undated events before any dated one
+    for event in events:
+        date = event.dated
+        if date is not None and (event.after is None or not runs):
+            start = step.floor(date.start_moment())
+            period = Period(start, step.next(start), step)
+            if not runs or runs[-1][0] != period:
+                runs.append((period, []))
+        if runs:
+            runs[-1][1].extend([*waiting, event])
+            waiting.clear()
+        else:
+            waiting.append(event)
+    return runs
 
 
 @dataclass(frozen=True)
@@ -687,6 +852,7 @@ class Site:
     events: tuple[Event, ...]
     summaries: tuple[Summary, ...]
     updates: tuple[Update, ...] = ()
+    eras: tuple[Era, ...] = ()
     # Files of content/media/ that items show or link to, by the name written in content.
     media_files: Mapping[str, MediaFile] = field(default_factory=dict)
     # Ids of items that failed to load (already reported), by kind, so that references to
@@ -749,28 +915,125 @@ class Site:
         return next(s for s in self.summaries if s.slug == slug)
 
     def events_in_order(self) -> list[Event]:
-        """Events by date (earliest possible day, then latest), ties kept in file order."""
+        """Events in timeline order (see `_events_sorted`)."""
         return list(self._events_sorted)
 
     @cached_property
     def _events_sorted(self) -> tuple[Event, ...]:
         # Sorted once: rendering asks for this order once per player page.
-        return tuple(sorted(self.events, key=lambda event: event.date.sort_key()))
+        return order_events(self.events)
 
     @cached_property
-    def timeline_parts(self) -> tuple[tuple[str, tuple[Event, ...]], ...]:
-        """(label, events in order) of each timeline page.
+    def events_by_id(self) -> Mapping[str, Event]:
+        """Events by id, built once."""
+        return {event.id: event for event in self.events}
 
-        One unlabelled part while the timeline fits one page; past TIMELINE_PAGE_LIMIT events a
-        page per year (a twenty-thousand-event page is not a page a reader can use).
+    def era_of(self, event: Event) -> Era | None:
+        """The era an event's start falls in (of two that meet, the later one)."""
+        date = event.dated
+        if date is None:
+            return None
+        moment = date.start_moment()
+        return next((era for era in reversed(self.eras) if era.contains(moment)), None)
+
+    @cached_property
+    def timeline_parts(self) -> tuple[TimelinePart, ...]:
+        """The timeline's pages: one while it fits a page, else a page per period.
+
+        A page holds at most TIMELINE_PAGE_EVENTS events and its estimated weight stays under
+        PAGE_BUDGET; a timeline that does not fit is split by the unit its list is grouped by
+        (years for a decade-long story, decades for a century), and a period that still does
+        not fit by the next finer one. Periods keep URLs stable as the story grows.
         """
         events = self._events_sorted
-        if len(events) <= TIMELINE_PAGE_LIMIT:
-            return (("", events),)
-        years: dict[str, list[Event]] = {}
-        for event in events:
-            years.setdefault(str(event.date.first_day().year), []).append(event)
-        return tuple((year, tuple(items)) for year, items in years.items())
+        if self._fits(events):
+            return (TimelinePart("", None, None, events),)
+        dates = [event.dated for event in events if event.dated is not None]
+        if not dates:
+            return (TimelinePart("", None, None, events),)
+        span = max(d.start_moment() for d in dates) - min(d.start_moment() for d in dates)
+        has_time = any(date.has_time for date in dates)
+        parts = self._split(events, grouping_step(span, has_time), has_time)
+        if len(parts) == 1:  # one period too heavy for a page, and no finer one to split it
+            return (TimelinePart("", None, None, events),)
+        return tuple(parts)
+
+    def _fits(self, events: Sequence[Event]) -> bool:
+        weight = self._page_weight + sum(self._event_weight(event) for event in events)
+        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET
+
+    @cached_property
+    def _page_weight(self) -> int:
+        """Estimated bytes of a timeline page without its events: the page itself, and the
+        eras (a band of the chart, a section of the list), counted on every page."""
+        eras = sum(
+            _ERA_BYTES + 2 * len(era.title) + len(era.body or "") * 11 // 10 for era in self.eras
+        )
+        return _PAGE_BYTES + eras
+
+    def _event_weight(self, event: Event) -> int:
+        """Estimated bytes an event adds to a timeline page of the default theme."""
+        return self._event_weights[event.id]
+
+    @cached_property
+    def _event_weights(self) -> dict[str, int]:
+        # Once per event: packing periods into pages asks again and again.
+        return {event.id: self._weigh(event) for event in self.events}
+
+    def _weigh(self, event: Event) -> int:
+        players = self.players_by_id
+        sources = self.sources_by_id
+        words = 3 * len(event.title) + len(event.when or "") + len(event.body or "") * 11 // 10
+        for item in event.evidence:
+            source = sources.get(item.source)
+            words += _CITATION_BYTES + len(item.quote or "") + len(item.note or "")
+            words += len(source.title) if source else 0
+        for player_id in event.players:
+            player = players.get(player_id)
+            words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
+        return _EVENT_BYTES + words
+
+    def _split(self, events: Sequence[Event], step: Step, has_time: bool) -> list[TimelinePart]:
+        """Pages of whole periods of `step`: neighbouring periods share a page, in runs of even
+        weight, while it fits; a period that does not fit alone is split by the next finer
+        step."""
+        finer = [s for s in GROUPING_STEPS if s.seconds() < step.seconds()]
+        if not has_time:
+            finer = [s for s in finer if s.seconds() >= SECONDS_PER_DAY]
+        found: list[TimelinePart] = []
+        fitting: list[tuple[Period, list[Event]]] = []
+        for period, members in _by_period(events, step):
+            if self._fits(members) or not finer:
+                fitting.append((period, members))
+                continue
+            found += self._pack(fitting)
+            fitting = []
+            found += self._split(members, finer[-1], has_time)
+        return found + self._pack(fitting)
+
+    def _pack(self, periods: list[tuple[Period, list[Event]]]) -> list[TimelinePart]:
+        """Neighbouring periods in as few pages as fit, of about even weight."""
+        if not periods:
+            return []
+        weights = [sum(self._event_weight(e) for e in members) for _, members in periods]
+        total = sum(weights)
+        for pages in range(1, len(periods) + 1):
+            target = total / pages
+            runs: list[list[int]] = [[]]
+            run_weight = 0
+            for index, weight in enumerate(weights):
+                if runs[-1] and run_weight + weight / 2 > target and len(runs) < pages:
+                    runs.append([])
+                    run_weight = 0
+                runs[-1].append(index)
+                run_weight += weight
+            members = [[e for i in run for e in periods[i][1]] for run in runs]
+            if all(self._fits(items) for items in members) or pages == len(periods):
+                return [
+                    _part(periods[run[0]][0], periods[run[-1]][0], tuple(items))
+                    for run, items in zip(runs, members, strict=True)
+                ]
+        return []  # not reached: one period per page always ends the loop
 
     def timeline_page_of(self, event_id: str) -> str:
         """Site path of the timeline page that shows an event."""
@@ -779,7 +1042,7 @@ class Site:
     @cached_property
     def timeline_pages(self) -> Mapping[str, tuple[Event, ...]]:
         """The events each timeline page shows, by the page's site path."""
-        return {timeline_part_path(label): events for label, events in self.timeline_parts}
+        return {timeline_part_path(part.slug): part.events for part in self.timeline_parts}
 
     @cached_property
     def _timeline_pages(self) -> dict[str, str]:
@@ -846,11 +1109,6 @@ class Site:
             return "player", player
         return None
 
-    @cached_property
-    def events_by_id(self) -> Mapping[str, Event]:
-        """Events by id, built once."""
-        return {event.id: event for event in self.events}
-
     def corrections_of(self, kind: str, fact_id: str) -> tuple[UpdateEntry, ...]:
         """Corrections and clarifications naming a fact, oldest first."""
         return self._corrections.get((kind, fact_id), ())
@@ -880,3 +1138,39 @@ class Site:
     @cached_property
     def _text_indexes(self) -> dict[str, SourceIndex]:
         return {key: SourceIndex(value.text) for key, value in self.source_texts.items()}
+
+
+def order_events(events: Sequence[Event]) -> tuple[Event, ...]:
+    """Events in timeline order: by the dates' ordering rule (dates.py), ties in file order,
+    undated events last; an event with `after` comes right after the event it names (events
+    after the same one in date order). References `after` cannot follow (unknown ids, cycles:
+    reported by validate.py) leave an event where its date puts it."""
+    ids = {event.id for event in events}
+    placed_after = [e for e in events if e.after is not None and e.after in ids and e.after != e.id]
+    followers: dict[str, list[Event]] = {}
+    for event in sorted(placed_after, key=_event_key):
+        followers.setdefault(event.after or "", []).append(event)
+    anchored = {id(event) for event in placed_after}
+    ordered: list[Event] = []
+    seen: set[int] = set()
+    roots = sorted((event for event in events if id(event) not in anchored), key=_event_key)
+    for root in roots:
+        stack = [root]
+        while stack:  # depth first, without recursion: chains of `after` can be long
+            event = stack.pop()
+            if id(event) in seen:
+                continue
+            seen.add(id(event))
+            ordered.append(event)
+            stack.extend(reversed(followers.get(event.id, [])))
+    # Events in a cycle of `after` (reported by validate.py) keep their date's place at the end.
+    ordered += [event for event in events if id(event) not in seen]
+    return tuple(ordered)
+
+
+def _event_key(event: Event) -> tuple[int, int, int]:
+    date = event.dated
+    if date is None:
+        return (1, 0, 0)
+    start, end = date.sort_key()
+    return (0, start, end)

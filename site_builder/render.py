@@ -12,7 +12,7 @@ import logging
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from site_builder.chart import ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import FuzzyDate, month_key, month_machine
+from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
+from site_builder.dates import EventDate, FuzzyDate, Period, Step, grouping_step, period_of
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.i18n import (
@@ -38,7 +38,18 @@ from site_builder.markup import (
     extensions_of,
     smart_text,
 )
-from site_builder.model import DEFAULT_KINDS, Event, Evidence, Media, Player, Site, Source, Summary
+from site_builder.model import (
+    DEFAULT_KINDS,
+    Era,
+    Event,
+    Evidence,
+    Media,
+    Player,
+    Site,
+    Source,
+    Summary,
+    TimelinePart,
+)
 from site_builder.quotes import quote_link
 from site_builder.urls import (
     BUILTIN_PATHS,
@@ -60,6 +71,9 @@ from site_builder.validate import MarkdownText, markdown_texts
 
 log = logging.getLogger(__name__)
 
+# Events the home page lists as still open: what may yet happen.
+OPEN_STATUSES = ("ongoing", "proposed", "postponed")
+
 
 def site_messages(site: Site) -> Messages:
     """The theme's words in the site's language, with site.yaml's `labels:` (validated)."""
@@ -67,13 +81,17 @@ def site_messages(site: Site) -> Messages:
 
 
 def status_label(messages: Messages, status: str) -> str:
-    """The tag an event's status shows: "Proposed, not yet happened", "Ongoing"; an event that
-    happened needs none."""
+    """An event's status in words: the tag of an event that has not simply happened
+    ("Proposed, not yet happened", "Postponed"), and the label of a chart lane by status."""
     if status == "proposed":
         return messages.text("status_proposed", "Proposed, not yet happened")
     if status == "ongoing":
         return messages.text("status_ongoing", "Ongoing")
-    return ""
+    if status == "postponed":
+        return messages.text("status_postponed", "Postponed")
+    if status == "cancelled":
+        return messages.text("status_cancelled", "Cancelled")
+    return messages.text("status_happened", "Happened")
 
 
 def kind_label(messages: Messages, site: Site, kind: str) -> str:
@@ -111,9 +129,10 @@ def theme_dir() -> Path:
 
 @dataclass(frozen=True)
 class DatePart:
-    """One `<time>` element: its machine value and its text."""
+    """One `<time>` element: its machine value and its text (no machine value: plain text, for
+    dates HTML cannot express, such as years before the common era or an unknown date)."""
 
-    machine: str
+    machine: str | None
     text: str
 
 
@@ -233,18 +252,38 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
+    group: str | None = None  # the event's thread (a lane of the chart)
     media: tuple[MediaView, ...] = ()
     verification: VerificationView | None = None
     corrections: tuple[CorrectionView, ...] = ()
 
 
 @dataclass(frozen=True)
-class MonthGroup:
-    """Timeline events sharing a month."""
+class PeriodGroup:
+    """Timeline events listed under one period (an hour, a day, a month, a decade...)."""
 
     label: str
-    machine: str
+    machine: str | None
+    anchor: str  # the heading's id
     events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class EraView:
+    """An era (a phase of the story) as a section heading of the timeline."""
+
+    id: str
+    title: str
+    date: DateView
+    body_html: str
+
+
+@dataclass(frozen=True)
+class TimelineSection:
+    """A run of the timeline inside one era (or outside every era: `era` is None)."""
+
+    era: EraView | None
+    groups: tuple[PeriodGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -356,8 +395,9 @@ class PageSpec:
 # --------------------------------------------------------------------------- view builders
 
 
-def date_view(dates: DateFormatter, date: FuzzyDate) -> DateView:
-    """Display form of a date in the site's language: never more precise than the data."""
+def date_view(dates: DateFormatter, date: EventDate) -> DateView:
+    """Display form of a date in the site's language: never more precise than the data (a
+    date not known yet says so)."""
     written = dates.date(date)
     return DateView(
         tuple(DatePart(machine, text) for machine, text in written.parts),
@@ -375,6 +415,12 @@ def event_scope(event_id: str) -> str:
 def bio_scope(player_id: str) -> str:
     """The prefix of the ids inside a player's bio (shown on their page beside event bodies)."""
     return f"{player_id}--bio--"
+
+
+def era_scope(era_id: str) -> str:
+    """The prefix of the ids inside an era's text (shown on timeline pages beside event bodies,
+    whose ids may be the same words)."""
+    return f"{era_id}--era--"
 
 
 class ViewBuilder:
@@ -404,7 +450,7 @@ class ViewBuilder:
         self._player_views: dict[str, PlayerView] = {}
         self._summary_slugs = frozenset(summary.slug for summary in site.summaries)
 
-    def date(self, date: FuzzyDate) -> DateView:
+    def date(self, date: EventDate) -> DateView:
         """A date for readers, in the site's language."""
         return date_view(self.dates, date)
 
@@ -550,6 +596,7 @@ class ViewBuilder:
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
+            group=event.group,
             media=self.media(event.media),
             verification=self.verification(event),
             corrections=self.corrections("event", event.id),
@@ -579,20 +626,72 @@ class ViewBuilder:
             corrections=self.corrections("player", player.id),
         )
 
-    def timeline(self, events: Sequence[Event] | None = None) -> list[MonthGroup]:
-        """Events (all of them unless given) in date order, grouped by month."""
-        groups: dict[tuple[int, int], list[EventView]] = {}
-        for event in self.site.events_in_order() if events is None else events:
-            groups.setdefault(month_key(event.date), []).append(self.event(event))
+    def timeline(self, events: Sequence[Event] | None = None) -> list[TimelineSection]:
+        """Events (all of them unless given) in timeline order, in sections by era and, inside
+        each section, in groups by a period that fits the section's span (hours to centuries:
+        the days of an incident are listed by day even inside a story of years)."""
+        events = self.site.events_in_order() if events is None else list(events)
+        eras: list[tuple[Era | None, bool, list[Event]]] = []  # (era, undated, events)
+        for index, event in enumerate(events):
+            # An event placed after another is listed with it; undated ones at the end.
+            if event.after is None or index == 0:
+                era, undated = self.site.era_of(event), event.dated is None
+            if not eras or eras[-1][:2] != (era, undated):
+                eras.append((era, undated, []))
+            eras[-1][2].append(event)
+        sections: list[tuple[Era | None, list[tuple[Period | None, list[Event]]]]] = []
+        for era, undated, members in eras:
+            step = grouping_step(*_span_of(members))
+            runs: list[tuple[Period | None, list[Event]]] = []
+            period: Period | None = None
+            for index, event in enumerate(members):
+                date = event.dated
+                if not undated and date is not None and (event.after is None or index == 0):
+                    period = period_of(date, step)
+                if not runs or runs[-1][0] != period:
+                    runs.append((period, []))
+                runs[-1][1].append(event)
+            if sections and sections[-1][0] is era:
+                sections[-1][1].extend(runs)
+            else:
+                sections.append((era, runs))
+        anchors: set[str] = set()  # a year can open groups in two eras: ids stay unique
         return [
-            MonthGroup(self.month_label(key), month_machine(key), tuple(views))
-            for key, views in groups.items()
+            TimelineSection(
+                self.era(era) if era is not None else None,
+                tuple(self._period_group(period, run, era, anchors) for period, run in runs),
+            )
+            for era, runs in sections
         ]
 
-    def month_label(self, key: tuple[int, int]) -> str:
-        """Heading of a timeline group: a month ("June 2025"), or a year for year-only dates."""
-        year, month = key
-        return self.dates.year(year) if month == 0 else self.dates.month(year, month)
+    def _period_group(
+        self, period: Period | None, events: list[Event], era: Era | None, anchors: set[str]
+    ) -> PeriodGroup:
+        views = tuple(self.event(event) for event in events)
+        anchor = f"when-{period.slug() if period is not None else 'undated'}"
+        if anchor in anchors:
+            anchor = f"{anchor}-{era.id}" if era is not None else f"{anchor}-{len(anchors)}"
+        anchors.add(anchor)
+        if period is None:  # events with no date yet
+            return PeriodGroup(self.dates.unknown(), None, anchor, views)
+        return PeriodGroup(self.dates.period(period), period.machine(), anchor, views)
+
+    def era(self, era: Era) -> EraView:
+        """An era's view."""
+        return EraView(
+            id=era.id,
+            title=era.title,
+            date=self.date(FuzzyDate(era.start.start, era.end.end or era.end.start)),
+            body_html=self.markdown.render(era.body, era_scope(era.id)) if era.body else "",
+        )
+
+    def clock_note(self, events: Sequence[Event]) -> str | None:
+        """The sentence saying which clock the times of these events are on, when any has a
+        time of day."""
+        timed = [e.dated for e in events if e.dated is not None and e.dated.has_time]
+        if not timed:
+            return None
+        return self.dates.clock(self.site.config.timezone, timed[0].start.offset)
 
     def player_groups(self) -> list[PlayerGroup]:
         """Players by group, in site.yaml's order, the ungrouped last; one list with no groups.
@@ -743,6 +842,19 @@ class Alphabet:
         return first if first and first in self.letters else "#"
 
 
+def _span_of(events: Sequence[Event]) -> tuple[int, bool]:
+    """Seconds from the first dated event's start to the last one's (one event: its length),
+    and whether any has a time of day: what a list's grouping unit is chosen from."""
+    dates = [event.dated for event in events if event.dated is not None]
+    if not dates:
+        return 0, False
+    starts = [date.start_moment() for date in dates]
+    span = max(starts) - min(starts)
+    if len(dates) == 1:
+        span = dates[0].end_moment() - dates[0].start_moment()
+    return span, any(date.has_time for date in dates)
+
+
 def _unique_quotes(citations: list[Citation]) -> list[Citation]:
     seen: set[str] = set()
     unique = []
@@ -770,7 +882,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 
     @functools.cache
     def all_events() -> list[EventView]:
-        return [event for group in views.timeline() for event in group.events]
+        return [views.event(event) for event in site.events_in_order()]
 
     def page_url(name: str) -> str | None:
         return views.urls.url(BUILTIN_PATHS[name]) if name in present else None
@@ -783,7 +895,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "overview_html": views.markdown.render(home.markdown),
             "overview_title": home.meta.title,
             "key_events": [event for event in events if event.key],
-            "open_events": [event for event in events if event.status != "happened"],
+            "open_events": [event for event in events if event.status in OPEN_STATUSES],
             "event_count": len(events),
             "player_count": len(site.players),
             "source_count": len(site.sources),
@@ -863,7 +975,7 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 
 @dataclass(frozen=True)
 class TimelinePartLink:
-    """A part (year) of a split timeline, in the navigation between parts."""
+    """A part (a period) of a split timeline, in the navigation between parts."""
 
     label: str
     url: str
@@ -872,12 +984,11 @@ class TimelinePartLink:
 
 
 def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """The timeline: one page, or an index of years and a page per year (see Site)."""
+    """The timeline: one page, or an index and a page per period (see Site.timeline_parts)."""
     text = views.messages.text
     as_of = views.date(site.config.as_of).text
     title = text("timeline", "Timeline")
     parts = site.timeline_parts
-    has_proposed = any(event.status == "proposed" for event in site.events)
     if len(parts) == 1:
         yield PageSpec(
             TIMELINE,
@@ -888,27 +999,24 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
                 "Every event of the story in date order, as of %(date)s.",
                 date=as_of,
             ),
-            lambda: {
-                "groups": views.timeline(),
-                "chart": chart_view(site, views),
-                "parts": [],
-                "has_proposed": has_proposed,
-            },
+            functools.partial(_timeline_context, site, views, parts[0].events, []),
         )
         return
 
-    def year(label: str) -> str:
-        return views.dates.year(int(label))
+    every = [
+        TimelinePartLink(
+            _part_label(views.dates, part),
+            views.urls.url(timeline_part_path(part.slug)),
+            len(part.events),
+            current=False,
+        )
+        for part in parts
+    ]
 
     def links(current: str) -> list[TimelinePartLink]:
         return [
-            TimelinePartLink(
-                year(label),
-                views.urls.url(timeline_part_path(label)),
-                len(events),
-                label == current,
-            )
-            for label, events in parts
+            replace(link, current=True) if part.slug == current else link
+            for part, link in zip(parts, every, strict=True)
         ]
 
     yield PageSpec(
@@ -916,38 +1024,91 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
         "timeline.html",
         title,
         text(
-            "timeline_description_years",
-            "Every event of the story by year, %(first)s to %(last)s, as of %(date)s.",
-            first=year(parts[0][0]),
-            last=year(parts[-1][0]),
+            "timeline_description_parts",
+            "Every event of the story by period, %(first)s to %(last)s, as of %(date)s.",
+            first=every[0].label,
+            last=every[-1].label,
             date=as_of,
         ),
-        lambda: {"groups": [], "chart": None, "parts": links(""), "has_proposed": has_proposed},
+        functools.partial(_timeline_context, site, views, (), links(""), site.events_in_order()),
     )
-    for label, events in parts:
+    for part, link in zip(parts, every, strict=True):
         yield PageSpec(
-            timeline_part_path(label),
+            timeline_part_path(part.slug),
             "timeline.html",
-            text("timeline_year", "%(timeline)s: %(year)s", timeline=title, year=year(label)),
+            text("timeline_part", "%(timeline)s: %(period)s", timeline=title, period=link.label),
             text(
-                "timeline_year_description",
-                "Every event of %(year)s in date order, as of %(date)s.",
-                year=year(label),
+                "timeline_part_description",
+                "Every event of %(period)s in date order, as of %(date)s.",
+                period=link.label,
                 date=as_of,
             ),
-            functools.partial(_timeline_part_context, site, views, events, links(label)),
+            functools.partial(_timeline_context, site, views, part.events, links(part.slug)),
         )
 
 
-def _timeline_part_context(
-    site: Site, views: ViewBuilder, events: Sequence[Event], parts: list[TimelinePartLink]
+def _part_label(dates: DateFormatter, part: TimelinePart) -> str:
+    if part.first is None or part.last is None:
+        return ""
+    return dates.period_range(part.first, part.last)
+
+
+def _timeline_context(
+    site: Site,
+    views: ViewBuilder,
+    events: Sequence[Event],
+    parts: list[TimelinePartLink],
+    charted: Sequence[Event] | None = None,
 ) -> dict[str, Any]:
+    """A timeline page's context: `sections` (eras, then periods, then events), `chart` (of
+    `charted`, by default the page's own events; None without a dated event), `parts` (the
+    periods of a split timeline, empty on a single page; the index has parts and no sections),
+    `clock_note` (the sentence naming the clock times are shown on, when any event has a time)
+    and `statuses` (those of the page's events).
+
+    The chart and sections are built when the template first uses them, so that an error in
+    building them is reported at that line of the template.
+    """
+    drawn = events if charted is None else charted
     return {
-        "groups": views.timeline(events),
-        "chart": chart_view(site, views, events),
+        "sections": Deferred(lambda: views.timeline(events)),
+        "chart": Deferred(lambda: chart_view(site, views, drawn)),
         "parts": parts,
-        "has_proposed": any(event.status == "proposed" for event in events),
+        "clock_note": views.clock_note(drawn),
+        "statuses": {event.status for event in drawn},
     }
+
+
+class Deferred:
+    """A view made when a template first touches it (then kept): an exception raised while
+    making it passes through the template's frame, which locates it at the template's line."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._made = False
+        self._value: Any = None
+
+    def _get(self) -> Any:
+        if not self._made:
+            self._value, self._made = self._make(), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._get(), name)
+
+    def __bool__(self) -> bool:
+        return bool(self._get())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._get()[key]
 
 
 def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
@@ -1214,49 +1375,124 @@ def _template_problem(error: Exception, spec: PageSpec, environment: jinja2.Envi
             f"while rendering {spec.path or '/'}; check the names used here against the page's "
             "context",
         )
-    # Python errors raised by template code: 1 / 0, a template that extends itself.
+    # Python errors raised by template code (1 / 0, a template that extends itself), or by the
+    # view code a template called (a chart that could not be drawn): located at the template's
+    # line, naming the code that raised it.
+    code = _code_position(error)
+    if isinstance(error, RecursionError):
+        hint = "a template that extends or includes itself never ends: check the name here"
+    elif code is not None:
+        hint = (
+            f"while rendering {spec.path or '/'}: this is a bug in site-builder, not in the "
+            "template; run the command again with --debug and report the traceback it shows"
+        )
+    else:
+        hint = f"while rendering {spec.path or '/'}; check the expression on this line"
+    raised = f" (raised in {code})" if code is not None else ""
     return Problem(
         path,
-        f"template error: {type(error).__name__}: {error}",
+        f"template error: {type(error).__name__}: {error}{raised}",
         line,
         None,
-        "a template that extends or includes itself never ends: check the name here"
-        if isinstance(error, RecursionError)
-        else f"while rendering {spec.path or '/'}; check the expression on this line",
+        hint,
+        trace="".join(traceback.format_exception(error)),
     )
+
+
+def _code_position(error: BaseException) -> str | None:
+    """Where in site_builder's own code an error was raised ("site_builder/chart.py:166 in
+    _round"), when it was raised there rather than in a template."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return None
+    package = Path(__file__).resolve().parent
+    last = frames[-1]
+    try:
+        relative = Path(last.filename).resolve().relative_to(package.parent)
+    except ValueError:
+        return None
+    return f"{relative.as_posix()}:{last.lineno} in {last.name}"
 
 
 def chart_view(
     site: Site, views: ViewBuilder, events: Sequence[Event] | None = None
 ) -> TimelineChart | None:
-    """Geometry of the timeline overview SVG (see chart.py), or None without events."""
-    dates = views.dates
+    """Geometry of the timeline overview SVG (see chart.py), or None without dated events."""
+    dates, lanes = views.dates, site.config.timeline.lanes
 
-    def label(event: Event) -> str:
-        # The chart's labels are part of an image: the standing is said in words there too.
+    def title(event: Event) -> str:
+        # The chart's labels are part of an image: the standing is said in words there too,
+        # first, so that a long title cut short at the chart's width never cuts it off.
         standing = views.verification(event)
         if standing is None:
             return event.title
         return views.messages.text(
-            "chart_label_standing", "%(title)s (%(standing)s)", title=event.title,
+            "chart_label_standing", "%(standing)s: %(title)s", title=event.title,
             standing=standing.label,
         )  # fmt: skip
 
     chart_events = [
         ChartEvent(
             event.id,
-            label(event),
-            event.date,
+            title(event),
+            event.dated,
             dates.text(event.date),
             event.status,
+            event.group
+            if lanes == "group"
+            else status_label(views.messages, event.status)
+            if lanes == "status"
+            else None,
             event.verification,
         )
         for event in (site.events_in_order() if events is None else events)
     ]
+    eras = [
+        ChartEra(era.id, era.title, era.start.start_moment(), era.end.end_moment())
+        for era in site.eras
+    ]
     as_of = site.config.as_of
-    return timeline_chart(
-        chart_events, as_of.first_day(), dates.text(as_of), month_label=dates.short_month
-    )
+    label = views.messages.text("chart_as_of", "As of %(when)s", when=dates.text(as_of))
+    return timeline_chart(chart_events, as_of, label, ChartWords(dates), eras)
+
+
+class ChartWords:
+    """What the timeline chart writes, in the site's language: its dates from the site's
+    DateFormatter, its few sentences from the catalogue (chart.py measures both to lay them
+    out, so they are made before it draws)."""
+
+    def __init__(self, dates: DateFormatter) -> None:
+        self.dates = dates
+        self.messages = dates.messages
+
+    def tick(self, step: Step, boundary: int) -> str:
+        """An axis label (see DateFormatter.tick)."""
+        return self.dates.tick(step, boundary)
+
+    def tick_context(self, step: Step, boundary: int, since: int | None = None) -> str | None:
+        """The line under an axis label (see DateFormatter.tick_context)."""
+        return self.dates.tick_context(step, boundary, since)
+
+    def span(self, start: int, end: int) -> str:
+        """A stretch of time (see DateFormatter.span)."""
+        return self.dates.span(start, end)
+
+    def inset_heading(self, span: str) -> str:
+        """The heading of a burst's inset."""
+        return self.messages.text("chart_inset_heading", "In detail: %(span)s", span=span)
+
+    def burst_where(self, span: str) -> str:
+        """Where a burst is, over its bracket."""
+        return self.messages.text("chart_burst_span", "%(span)s:", span=span)
+
+    def burst_count(self, count: int) -> str:
+        """How many events of a burst the inset draws again."""
+        return self.messages.plural_text(
+            "chart_burst_count",
+            "%(num)s event, drawn again below",
+            "%(num)s events, drawn again below",
+            count,
+        )
 
 
 def _template_position(error: BaseException, fallback: str) -> tuple[str, int | None]:

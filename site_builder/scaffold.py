@@ -304,7 +304,7 @@ _EVENTS_YAML = """\
 - id: example-event              # URL-safe id; the anchor is /timeline/#example-event
   date: {day}               # as precise as the source allows: 2025-07, early 2025-07, 2025
   title: "Something happened"
-  status: happened               # happened, proposed or ongoing
+  status: happened               # happened, ongoing, proposed, postponed or cancelled
   key: true                      # listed among the key facts on the home page
   players: [example-person]
   body: |                        # optional Markdown; link by identity: (player:ID), (event:ID)
@@ -343,7 +343,7 @@ _EVENT_ENTRY = """\
   date: {day}               # TODO: as precise as the source allows: 2025-07, early 2025-07
   title: "TODO: what happened, in one line"
   # draft: true                  # keeps it off the site while you write it
-  status: happened               # happened, proposed or ongoing
+  status: happened               # happened, ongoing, proposed, postponed or cancelled
   players: []                    # TODO: ids from facts/players.yaml, e.g. [some-player]
   # evidence:                    # TODO: what this rests on
   #   - source: {source}

@@ -23,7 +23,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-SHARED = ROOT.parent / "shared"
+# The shared folder (source text, benchmark anchors) sits beside the repository, or beside the
+# folder holding several worktrees of it.
+SHARED = next(
+    (
+        folder
+        for folder in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+        if folder.is_dir()
+    ),
+    ROOT.parent / "shared",
+)
 ARTICLE = SHARED / "source" / "article.txt"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

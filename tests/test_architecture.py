@@ -16,7 +16,7 @@ LAYERS = [
     {"model"},
     {"content", "validate", "markup", "deps"},
     {"chart", "feeds", "links", "media"},
-    {"render"},
+    {"render", "weight"},
     {"output", "cache"},
     {"build"},
     {"watch"},

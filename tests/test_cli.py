@@ -174,3 +174,31 @@ def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "index.html").read_bytes() == (
         tmp_path / "b" / "index.html"
     ).read_bytes()
+
+
+def test_a_failure_in_code_a_template_calls_is_located_and_debug_shows_its_traceback(
+    tmp_path: Path,
+) -> None:
+    """The error names the template's file and line and the code that raised it; --debug adds
+    the Python traceback through site_builder (a build runs templates in forked processes
+    too, so the traceback travels back with the problem)."""
+    content = write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "timeline.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ url(42) }}\n{% endblock %}\n', "utf-8"
+    )
+    args = ("build", "--content", str(content), "--templates", str(templates))
+    result = run_cli(*args, "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(
+        r"templates/timeline\.html:3: template error: AttributeError: 'int' object has no "
+        r"attribute 'lstrip' \(raised in site_builder/urls\.py:\d+ in url\)",
+        result.stderr,
+    ), result.stderr
+    assert "this is a bug in site-builder" in result.stderr and "--debug" in result.stderr
+    debug = run_cli(*args, "--out", str(tmp_path / "out"), "--debug")
+    assert debug.returncode != 0
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert re.search(r'site_builder/urls\.py", line \d+, in url', debug.stderr), debug.stderr
+    assert 'templates/timeline.html", line 3' in debug.stderr

@@ -6,10 +6,18 @@ import re
 
 from conftest import ROOT
 
+from site_builder.chart import (
+    BURST_SHARE,
+    BURST_WINDOW,
+    LABELLED_MAX,
+    MAX_EVENTS,
+    NARROW_PX,
+    WIDE_PX,
+)
 from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
 from site_builder.markup import DEFAULT_EXTENSIONS
-from site_builder.model import Event, Player, Source, Update
+from site_builder.model import PAGE_BUDGET, Era, Event, Player, Source, Update
 
 DOC = ROOT / "docs" / "content-model.md"
 
@@ -31,6 +39,7 @@ def test_every_file_of_the_model_has_an_example() -> None:
         "facts/sources.yaml",
         "facts/players.yaml",
         "facts/events.yaml",
+        "facts/eras.yaml",
         "facts/updates.yaml",
         "summaries/*.md",
     }
@@ -45,11 +54,22 @@ def test_the_examples_parse_without_problems() -> None:
         ("facts/players.yaml", Player, 1),
         ("facts/events.yaml", Event, 1),
         ("facts/updates.yaml", Update, 2),  # an update and a correction
+        ("facts/eras.yaml", Era, 1),
     ):
         assert len(parse_fact_list(model, docs[name], name, problems)) == count, name
     summary = parse_summary(docs["summaries/*.md"], "overview.md", problems)
     assert summary is not None and summary.meta.slug == "overview"
     assert problems == []
+
+
+def test_the_timeline_s_documented_numbers_are_the_real_ones() -> None:
+    text = " ".join(DOC.read_text(encoding="utf-8").split())  # line breaks are not content
+    assert f"Up to {LABELLED_MAX} events, each has its own row" in text
+    assert f"Past {MAX_EVENTS} events one page cannot draw them all" in text
+    assert f"within {round(BURST_WINDOW * 100)} % of the span" in text
+    assert "a fifth of the events" in text and BURST_SHARE == 0.2
+    assert f"a {NARROW_PX:.0f} px chart" in text and f"({WIDE_PX:.0f} px," in text
+    assert f"a budget of {PAGE_BUDGET // 1024} KB" in text
 
 
 def test_the_default_markdown_extensions_are_the_documented_ones() -> None:

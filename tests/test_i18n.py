@@ -16,7 +16,20 @@ from conftest import ROOT, run_cli
 from scratch import problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site
-from site_builder.dates import parse_date
+from site_builder.dates import (
+    CENTURY,
+    DAY,
+    DECADE,
+    HOUR,
+    MILLENNIUM,
+    MONTH,
+    YEAR,
+    Clock,
+    Step,
+    parse_date,
+    parse_event_date,
+    period_of,
+)
 from site_builder.errors import closest
 from site_builder.i18n import (
     DateFormatter,
@@ -104,6 +117,95 @@ def test_a_count_takes_the_plural_form_of_its_language() -> None:
 )
 def test_dates_are_written_from_cldr_at_their_precision(tag: str, written: str, shown: str) -> None:
     assert dates_in(tag).text(parse_date(written)) == shown
+
+
+N, T = "\u202f", "\u2009–\u2009"  # CLDR's narrow no-break space ("2021 р.") and en-GB's dash
+
+
+@pytest.mark.parametrize(
+    ("tag", "written", "shown"),
+    [
+        ("uk", "2021-03-29 15:05", f"29 березня 2021{N}р., 15:05"),  # a time on the site clock
+        ("uk", "2021-03-29 15:05/19:00", f"29 березня 2021{N}р., 15:05–19:00"),
+        ("uk", "300 BC", "300 до н. е."),  # CLDR's era
+        ("uk", "-0043-03-15", f"15 березня 44{N}р. до н. е."),
+        ("uk", "500 BC/300 BC", f"500–300{N}рр. до н. е."),
+        ("uk", "27 BC/AD 14", f"27{N}р. до н. е.\u00a0— 14{N}р. н. е."),  # both ends say their era
+        ("uk", "+12000", "12\u00a0000"),  # a long year grouped as the language groups numbers
+        ("en-GB", "2021-03-29 15:05/19:00", "29 March 2021, 15:05–19:00"),
+        ("en-GB", "27 BC/AD 14", f"27 BC{T}14 AD"),
+        ("en-GB", "+12000", "12,000"),
+        ("en", "2021-03-29 15:05", "March 29, 2021, 3:05\u202fPM"),  # the language's own clock
+    ],
+)
+def test_times_and_years_of_any_era_are_written_from_cldr(
+    tag: str, written: str, shown: str
+) -> None:
+    assert dates_in(tag).text(parse_date(written, Clock("Europe/Kyiv"))) == shown
+
+
+def test_a_date_not_set_and_the_clock_are_said_in_the_language() -> None:
+    ukrainian = dates_in("uk")
+    assert ukrainian.text(parse_event_date("unknown")) == "Дату не встановлено"
+    assert ukrainian.date(parse_event_date("unknown")).parts[0][0] is None  # no <time>
+    assert ukrainian.clock("Europe/Kyiv", 120) == "Час указано місцевий: Київ."
+    assert ukrainian.clock(None, 120) == "Час указано за UTC+02:00."
+    assert dates_in("en-GB").clock("Africa/Cairo", 120) == "Times are local time in Cairo."
+
+
+@pytest.mark.parametrize(
+    ("written", "step", "english", "ukrainian"),
+    [
+        (
+            "2021-03-29 15:05",
+            HOUR,
+            "29 March 2021, 15:00–16:00",
+            f"29 березня 2021{N}р., 15:00–16:00",
+        ),
+        ("2021-03-29", DAY, "29 March 2021", f"29 березня 2021{N}р."),
+        ("2021-03-29", MONTH, "March 2021", f"березень 2021{N}р."),
+        ("2021-03-29", YEAR, "2021", "2021"),
+        ("1975-03-02", DECADE, "1970s", "1970-ті"),
+        ("1815", CENTURY, f"1800{T}1899", "1800–1899"),
+        ("216 BC", CENTURY, f"300{T}201 BC", f"300–201{N}рр. до н. е."),
+        ("1066", MILLENNIUM, f"1000{T}1999", "1000–1999"),
+    ],
+)
+def test_list_headings_of_every_unit_are_in_the_language(
+    written: str, step: Step, english: str, ukrainian: str
+) -> None:
+    period = period_of(parse_date(written, Clock("Europe/Kyiv")), step)
+    assert dates_in("en-GB").period(period) == english
+    assert dates_in("uk").period(period) == ukrainian
+
+
+@pytest.mark.parametrize(
+    ("written", "step", "labels"),
+    [
+        ("2021-03-29 15:05", HOUR, ("15:00", f"29 бер. 2021{N}р.")),
+        ("2021-03-29", DAY, ("29", f"бер. 2021{N}р.")),
+        ("2021-03-29", MONTH, ("бер.", "2021")),
+        ("216 BC", CENTURY, ("300", "до н. е.")),  # the era under a year before it
+        ("AD 1", CENTURY, ("1 н. е.", None)),
+        ("1975", DECADE, ("1970", None)),
+    ],
+)
+def test_axis_labels_are_in_the_language(
+    written: str, step: Step, labels: tuple[str, str | None]
+) -> None:
+    ukrainian = dates_in("uk")
+    boundary = step.floor(parse_date(written, Clock("Europe/Kyiv")).start_moment())
+    assert (ukrainian.tick(step, boundary), ukrainian.tick_context(step, boundary)) == labels
+
+
+def test_a_date_ending_a_sentence_gets_one_full_stop() -> None:
+    """ "2 травня 2023 р." ends with its own full stop: the sentence adds none."""
+    ukrainian = Messages(parse_language("uk"))
+    when = dates_in("uk").text(parse_date("2023-05-02"))
+    text = ukrainian.text(
+        "timeline_description", "Every event of the story in date order, as of %(date)s.", date=when
+    )
+    assert text.endswith("2023\u202fр.") and not text.endswith("р..")
 
 
 def test_a_range_keeps_a_machine_value_for_each_end() -> None:
@@ -309,6 +411,45 @@ def _overridden_copy(root: Path, markers: dict[str, str]) -> Path:
     return content
 
 
+def _every_span(content: Path) -> None:
+    """Events and eras of every span, in Cyrillic, on the site's clock (Kyiv), laned by status."""
+    config = yaml.safe_load((content / "site.yaml").read_text("utf-8"))
+    config.update(timezone="Europe/Kyiv", timeline={"lanes": "status"})
+    (content / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    events: list[dict[str, object]] = [
+        {"id": f"davnyna-{n}", "date": date, "title": f"Давня подія {n}"}
+        for n, date in enumerate(["500 BC", "300 BC", "150 BC/120 BC"])
+    ]
+    events += [
+        {"id": f"stolittia-{n}", "date": str(year), "title": f"Подія року {year}"}
+        for n, year in enumerate([1951, 1968, 1977, 1999])
+    ]
+    events += [
+        {"id": f"hodyna-{n}", "date": f"2021-03-2{day} {time}", "title": f"Година {n}"}
+        for n, (day, time) in enumerate(
+            [(3, "07:40"), (3, "09:00"), (4, "14:00"), (5, "16:30"), (9, "04:30"), (9, "15:05")]
+        )
+    ]
+    events += [
+        {"id": "tryvaie", "date": "2021-03-29 19:00", "title": "Досі триває", "status": "ongoing"},
+        {"id": "vidkladeno", "date": "2021-04", "title": "Відкладено", "status": "postponed"},
+        {"id": "skasovano", "date": "2021-03-26", "title": "Скасовано", "status": "cancelled"},
+        {"id": "bez-daty", "date": "unknown", "title": "Без дати", "status": "proposed"},
+    ]
+    for event in events:  # every fact cites evidence
+        event["evidence"] = [{"source": "arkhiv", "note": "Подія."}]
+    # The facts of standing the updates name (disputed, retracted) stay on this timeline too.
+    events_file = content / "facts" / "events.yaml"
+    kept = [e for e in yaml.safe_load(events_file.read_text("utf-8")) if "verification" in e]
+    events_file.write_text(yaml.safe_dump(events + kept, allow_unicode=True), "utf-8")
+    eras = [
+        {"id": "davnyna", "title": "Давнина", "start": "500 BC", "end": "100 BC"},
+        {"id": "stolittia", "title": "Століття", "start": "1950", "end": "1999"},
+        {"id": "tyzhden", "title": "Тиждень", "start": "2021-03-23", "end": "2021-04"},
+    ]
+    (content / "facts" / "eras.yaml").write_text(yaml.safe_dump(eras, allow_unicode=True), "utf-8")
+
+
 def _append(path: Path, items: list[dict[str, object]]) -> None:
     with path.open("a", encoding="utf-8") as file:
         file.write("\n" + yaml.safe_dump(items, allow_unicode=True))
@@ -318,12 +459,32 @@ def _append(path: Path, items: list[dict[str, object]]) -> None:
 def every_label_overridden(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[list[Path], dict[str, str]]:
-    """Two sites with every label of the catalogue replaced by a marker of its own (Cyrillic
-    letters and digits): the Ukrainian fixture, and the same grown past the one-page limits
-    (a timeline page per year, players from A to Z)."""
+    """Three sites with every label of the catalogue replaced by a marker of its own (Cyrillic
+    letters and digits): the Ukrainian fixture; the same grown past the one-page limits (a
+    timeline page per period, players from A to Z, a time written with its UTC offset); and a
+    timeline of every span (eras, years before the era, decades, a burst of hours on the site's
+    clock, lanes by status, every status, a date not set yet)."""
     markers = {label: f"Ж{index}Ж" for index, label in enumerate(sorted(catalogue_labels()))}
     small = _overridden_copy(tmp_path_factory.mktemp("walk-small"), markers)
     large = _overridden_copy(tmp_path_factory.mktemp("walk-large"), markers)
+    spans = _overridden_copy(tmp_path_factory.mktemp("walk-spans"), markers)
+    _every_span(spans)
+    (spans / "summaries" / "overview.md").write_text(
+        "---\ntitle: Огляд\nslug: overview\norder: 1\ndescription: Огляд.\n---\n"
+        "[Давнина](event:davnyna-0), [тиждень](event:hodyna-0).\n",
+        "utf-8",
+    )
+    _append(
+        large / "facts" / "events.yaml",
+        [
+            {
+                "id": "z-chasom",
+                "date": "2022-05-05 10:00+03:00",
+                "title": "Подія з часом",
+                "evidence": [{"source": "arkhiv", "note": "Подія."}],
+            }
+        ],
+    )
     _append(
         large / "facts" / "players.yaml",
         [
@@ -355,7 +516,7 @@ def every_label_overridden(
         ],
     )
     outs = []
-    for content in (small, large):
+    for content in (small, large, spans):
         out = content.parent / "_site"
         result = run_cli("build", "--content", str(content), "--out", str(out))
         assert result.returncode == 0, result.stderr
@@ -417,7 +578,11 @@ def test_the_ukrainian_site_speaks_ukrainian(ukrainian_site: Path) -> None:
     assert "</a>: 4 профілі</li>" in home  # few
     assert "</a>: 3 джерела й усі використані цитати</li>" in home  # few
     timeline = (ukrainian_site / "timeline" / "index.html").read_text("utf-8")
-    assert '<time datetime="2022-03">березень 2022\u202fр.</time></h2>' in timeline  # a heading
+    # Four years of events are listed by year; a month alone is in the nominative.
+    assert '<h2 id="when-2022"><time datetime="2022">2022</time></h2>' in timeline
+    assert '<time datetime="2022-03">березень 2022\u202fр.</time>' in timeline
+    assert '<title id="chart-title">Огляд хронології</title>' in timeline
+    assert ">січ.</text>" in timeline  # axis labels from CLDR
     assert '<time datetime="2021-03-23">23 березня 2021\u202fр.</time>' in timeline
     assert "(<q>навесні</q>)" in timeline  # the source's words, quoted as Ukrainian quotes
     sources = (ukrainian_site / "sources" / "index.html").read_text("utf-8")
@@ -474,7 +639,7 @@ def test_a_large_cast_is_indexed_by_the_languages_alphabet(
     every_label_overridden: tuple[list[Path], dict[str, str]],
 ) -> None:
     """Past 150 players the index is by letter: Ukrainian letters in Ukrainian order."""
-    _, large = every_label_overridden[0]
+    large = every_label_overridden[0][1]
     index = (large / "players" / "index.html").read_text("utf-8")
     letters = re.findall(r'<li><a href="#letter-[^"]+">([^<]+)</a></li>', index)
     assert letters == ["Б", "Д", "Є", "І", "М", "О", "С"], letters

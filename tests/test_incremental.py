@@ -139,6 +139,20 @@ EDITS: dict[str, Edit] = {
             lambda text: text.replace("<h1>", '<h1 class="overridden">'),
         )
     },
+    "eras added (bands and sections of the timeline)": lambda p: {
+        _write_new(
+            p / "content/facts/eras.yaml",
+            '- id: istanbul\n  title: "The Istanbul rounds"\n  start: 2025-05\n  end: 2025-06\n',
+        )
+    },
+    "a time of day, read in the site's new time zone": lambda p: (
+        _replace(
+            p / "content/site.yaml",
+            "as_of: 2025-07-19",
+            "timezone: Europe/Istanbul\nas_of: 2025-07-19",
+        )
+        | _replace(p / "content/facts/events.yaml", "date: 2025-05-16", "date: 2025-05-16 10:30")
+    ),
     "static file override": lambda p: {
         _write_new(p / "templates/static/style.css", "body { color: black; }\n")
     },

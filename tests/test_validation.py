@@ -183,14 +183,20 @@ def test_duplicate_ids_name_the_first_use(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("date", "message"),
     [
-        ("2025-02-30", "'date': '2025-02-30' is not a real day: February 2025 has 28 days"),
+        ("2025-02-30", "'date': '2025-02-30' is not a real day: 2025-02 has 28 days"),
         (
             "early 2025-07-14",
             "'date': 'early 2025-07-14': 'early' qualifies a month, but '2025-07-14' is a day",
         ),
         (
-            "2025-07-01T09:00:00Z",
-            "'date': '2025-07-01T09:00:00Z' has a time of day; explainer dates are calendar dates",
+            "2025-07-01 09:00",
+            "'date': '2025-07-01 09:00' has a time of day but no time zone",
+        ),
+        ("2025-07-01 24:30+02:00", "'date': '2025-07-01 24:30+02:00': 24:30 is not a time of day"),
+        (
+            "-44",
+            "'date': '-44' could mean two years: 45 BC in ISO 8601 (which counts a year 0) "
+            "or 44 BC",
         ),
     ],
 )

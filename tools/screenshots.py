@@ -2,8 +2,9 @@
 
     python3 tools/screenshots.py OUT_FOLDER [--content content] [--full-page]
 
-Writes OUT_FOLDER/<page>-<width>-<scheme>.png for the home, timeline, players, one player,
-sources, updates and one summary page, at 375 px (phone) and 1280 px (desktop), light and dark.
+Writes OUT_FOLDER/<page>-<width>-<scheme>.png for the home, timeline (and the first page of a
+timeline split by period), players, one player, sources, updates and one summary page, at 375 px
+(phone) and 1280 px (desktop), light and dark.
 Needs Playwright (pip install playwright) and Debian's Chromium (/usr/bin/chromium).
 """
 
@@ -34,14 +35,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def page_kinds(site: Path) -> dict[str, str]:
     """One URL path per page kind, picked from the built site."""
-    # The first player the players index lists (the story's lead, in content order).
-    index = (site / "players" / "index.html").read_text(encoding="utf-8")
-    players = re.findall(r'href="/players/([a-z0-9-]+)/"', index)
+    # The first player the players index lists (the story's lead, in content order). A page
+    # with nothing on it is not made (a site with no players has no players page).
+    index = site / "players" / "index.html"
+    players = (
+        re.findall(r'href="/players/([a-z0-9-]+)/"', index.read_text(encoding="utf-8"))
+        if index.is_file()
+        else []
+    )
     builtin = {"timeline", "players", "sources", "updates", "static", "media"}
     summaries = sorted(
         p.parent.name for p in site.glob("*/index.html") if p.parent.name not in builtin
     )
-    kinds = {"home": "", "timeline": "timeline/", "players": "players/", "sources": "sources/"}
+    kinds = {"home": ""}
+    kinds |= {
+        name: f"{name}/"
+        for name in ("timeline", "players", "sources")
+        if (site / name / "index.html").is_file()
+    }
+    # A timeline split into pages by period: its first page too.
+    parts = sorted(p.parent.name for p in (site / "timeline").glob("*/index.html"))
+    if parts:
+        kinds["timeline-part"] = f"timeline/{parts[0]}/"
     if players:
         kinds["player"] = f"players/{players[0]}/"
     if summaries:
@@ -57,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the PNG files into")
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--full-page", action="store_true", help="capture whole pages")
+    parser.add_argument(
+        "--only", default=None, metavar="KINDS", help="comma-separated page kinds (timeline,...)"
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -92,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                         )
                         page = context.new_page()
                         for kind, path in page_kinds(site).items():
+                            if args.only and kind not in args.only.split(","):
+                                continue
                             page.goto(base + path)
                             target = args.out / f"{kind}-{device}-{width}-{scheme}.png"
                             page.screenshot(path=str(target), full_page=args.full_page)
