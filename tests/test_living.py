@@ -2,7 +2,8 @@
 went (tests/fixtures/local-fire). A correction shows on every page that shows the fact it names,
 in the feed and in the JSON-LD; unconfirmed and disputed facts carry their badge wherever they
 appear; a retracted fact stays, struck through; drafts stay off the site; quotes open their
-source at the quoted words; the sources page gives each source's addresses and dates."""
+source at the quoted words; the sources page gives each source's addresses and dates. A story of
+two years with a timeline split by period, a time of day and a date not set yet keeps all that."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import FIXTURES, run_cli
+from scratch import MINIMAL, write_site
 
+from site_builder.build import BuildOptions, build_site
 from site_builder.quotes import normalise
 
 FIRE = FIXTURES / "local-fire"
@@ -333,3 +337,103 @@ def _browser_find(text: str, terms: dict[str, str | None]) -> list[int]:
     pattern = (term(prefix) + r"\s*" if prefix else "") + "(" + term(start)
     pattern += (".*?" + term(end) if end else "") + ")" + (r"\s*" + term(suffix) if suffix else "")
     return [match.start(1) for match in re.finditer(pattern, text.casefold())]
+
+
+# --------------------------------------------------------------------------- dates of every kind
+
+
+def _split_story() -> dict[str, str | None]:
+    """A story over two years on London's clock, long enough that the timeline is split by
+    period: a retracted event, one at a time of day, one proposed with no date yet, and
+    corrections naming them (one of them made at a time of day)."""
+    events: list[dict[str, Any]] = [
+        {
+            "id": f"round-{n}",
+            "date": f"{2024 + n // 80}-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+            "title": f"Round {n}",
+            "evidence": [{"source": "report", "quote": "they met"}],
+        }
+        for n in range(160)
+    ]
+    events += [
+        {"id": "boats", "date": "2024-02-10", "title": "Twelve boats seen",
+         "verification": "retracted", "evidence": [{"source": "report", "note": "A count."}]},
+        {"id": "opening", "date": "2025-03-04 14:30", "title": "Talks open at half past two",
+         "players": ["alice"],
+         "evidence": [{"source": "report", "quote": "they met", "said_by": "alice"}]},
+        {"id": "next-round", "date": "unknown", "status": "proposed", "title": "A next round",
+         "evidence": [{"source": "report", "note": "Both said they would meet again."}]},
+    ]  # fmt: skip
+    updates = [
+        {"date": "2024-02-11", "kind": "correction", "facts": ["boats"],
+         "summary": "An earlier version said twelve boats; it was two."},
+        {"date": "2025-03-05 09:15", "kind": "correction", "facts": ["opening", "next-round"],
+         "summary": "The talks opened in the afternoon; the next round has no date yet."},
+    ]  # fmt: skip
+    source = {
+        "id": "report",
+        "title": "A report",
+        "kind": "report",
+        "url": "https://example.org/report",
+        "text": "sources/report.txt",
+    }
+    return {
+        "site.yaml": (MINIMAL / "site.yaml").read_text("utf-8") + "timezone: Europe/London\n",
+        "facts/events.yaml": yaml.safe_dump(events),
+        "facts/updates.yaml": yaml.safe_dump(updates),
+        "facts/sources.yaml": yaml.safe_dump([source]),
+        "sources/report.txt": "On the first day they met at noon.\n",
+        "summaries/overview.md": "---\ntitle: Overview\nslug: overview\n"
+        "description: Two years of talks.\n---\nSee [a round](event:round-0).\n",
+    }
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("split")
+    out = root / "_site"
+    # --strict: every link and #fragment of every page resolves, every quote is verified, and
+    # every page stays within the weight budget.
+    build_site(BuildOptions(content=write_site(root, _split_story()), out=out, strict=True))
+    return out
+
+
+def test_corrections_follow_their_facts_onto_the_pages_of_a_split_timeline(split: Path) -> None:
+    parts = sorted(p.parent.name for p in (split / "timeline").glob("*/index.html"))
+    assert len(parts) >= 3, parts
+    pages = {
+        fact: next(part for part in parts if f'id="{fact}"' in page(split, f"timeline/{part}"))
+        for fact in ("boats", "opening", "next-round")
+    }
+    timed = "/updates/#update-2025-03-05-09-15-1"  # the anchor of a correction made at 09:15
+    for fact, anchor in (("boats", "/updates/#update-2024-02-11-1"), ("opening", timed)):
+        shown = main_of(page(split, f"timeline/{pages[fact]}"))
+        entry = shown.split(f'id="{fact}"', 1)[1].split("</li>", 1)[0]
+        assert f'<p class="correction"><a href="{anchor}">Correction, ' in entry
+        assert '<a class="cite" href="/sources/#source-report" aria-label="Source 1">1</a>' in entry
+        assert corrections_in(graph(page(split, f"timeline/{pages[fact]}"))) == [anchor]
+    # The event with no date yet is listed, with its correction, where the undated go.
+    undated = main_of(page(split, f"timeline/{pages['next-round']}"))
+    assert f'<p class="correction"><a href="{timed}">Correction, <time datetime=' in undated
+    updates = main_of(page(split, "updates"))
+    assert '<li id="update-2025-03-05-09-15-1"' in updates
+    assert '<time datetime="2025-03-05T09:15Z">5 March 2025, 09:15</time>' in updates
+    for fact, part in pages.items():  # the updates page and the feed link into the right part
+        assert f'href="/timeline/{part}/#{fact}"' in updates
+        assert f'href="/timeline/{part}/#{fact}"' in (split / "feed.xml").read_text("utf-8")
+    home = main_of(page(split, ""))
+    assert f'<a href="{timed}"><time datetime="2025-03-05T09:15Z">' in home
+
+
+def test_an_event_with_no_date_keeps_its_correction_in_json_ld_without_a_date(
+    split: Path,
+) -> None:
+    part = next(p for p in (split / "timeline").glob("*/index.html") if 'id="next-round"' in
+                p.read_text("utf-8"))  # fmt: skip
+    collection = graph(part.read_text("utf-8"))[0]
+    events = {i["item"]["name"]: i["item"] for i in collection["mainEntity"]["itemListElement"]}
+    assert "startDate" not in events["A next round"]  # unknown, never invented
+    assert collection["dateModified"] == "2025-03-05T09:15Z"
+    feed = ElementTree.parse(split / "feed.xml").getroot()
+    stamps = [entry.findtext(f"{ATOM}published") for entry in feed.iter(f"{ATOM}entry")]
+    assert stamps == ["2025-03-05T09:15:00Z", "2024-02-11T00:00:00Z"]
