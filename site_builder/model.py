@@ -41,7 +41,7 @@ from site_builder.dates import (
     parse_date,
     parse_event_date,
 )
-from site_builder.quotes import SourceIndex
+from site_builder.quotes import EXACT_MATCH_LIMIT, SourceIndex, encode_term
 from site_builder.urls import TIMELINE, timeline_part_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -761,9 +761,11 @@ PAGE_BUDGET = 50 * 1024
 # key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
 # mark): measured on the default theme, so that a timeline is split before a page outgrows the
 # budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
-_PAGE_BYTES = 20_000
+_PAGE_BYTES = 21_600
 _EVENT_BYTES = 560
-_CITATION_BYTES = 190
+_CITATION_BYTES = 190  # the list item and the source's numbered mark
+_STANDING_BYTES = 300  # badge, explanation, JSON-LD description, chart label of a standing
+_CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 _PLAYER_BYTES = 70
 _ERA_BYTES = 700
 # Past this many events a page is no longer a page a reader can use, however light.
@@ -987,7 +989,14 @@ class Site:
         for item in event.evidence:
             source = sources.get(item.source)
             words += _CITATION_BYTES + len(item.quote or "") + len(item.note or "")
-            words += len(source.title) if source else 0
+            if source is not None and source.url and item.quote:
+                # The quote opens its source at its words: the address and a percent-encoded
+                # text fragment (a long quote's is shorter: its first and last words).
+                words += 25 + len(source.url) + len(encode_term(item.quote[:EXACT_MATCH_LIMIT]))
+        if event.verification != "verified":
+            words += _STANDING_BYTES + 2 * len(event.verification_note or "")
+        for entry in self.corrections_of("event", event.id):
+            words += _CORRECTION_BYTES + 2 * len(entry.update.summary)
         for player_id in event.players:
             player = players.get(player_id)
             words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)

@@ -437,3 +437,47 @@ def test_an_event_with_no_date_keeps_its_correction_in_json_ld_without_a_date(
     feed = ElementTree.parse(split / "feed.xml").getroot()
     stamps = [entry.findtext(f"{ATOM}published") for entry in feed.iter(f"{ATOM}entry")]
     assert stamps == ["2025-03-05T09:15:00Z", "2024-02-11T00:00:00Z"]
+
+
+def test_quotes_that_open_their_source_keep_a_split_timeline_within_the_budget(
+    tmp_path: Path,
+) -> None:
+    """A quote's link carries its words percent-encoded (six bytes a Cyrillic letter): the
+    timeline is split by that weight, not by the words' length alone."""
+    quotes = [
+        f"Засідання {n} тривало до вечора, і сторони погодили спільну заяву про наступні кроки "
+        f"щодо мосту, ремонту шкіл та виплат мешканцям, які втратили житло під час повені {n}."
+        for n in range(90)
+    ]
+    events = [
+        {"id": f"zasidannia-{n}", "date": f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+         "title": f"Засідання {n}",
+         "evidence": [{"source": "protokol", "quote": quote}]}
+        for n, quote in enumerate(quotes)
+    ]  # fmt: skip
+    source = {
+        "id": "protokol",
+        "title": "Протоколи",
+        "kind": "report",
+        "url": "https://example.org/protokoly",
+        "text": "sources/protokoly.txt",
+    }
+    content = write_site(
+        tmp_path,
+        {
+            "facts/events.yaml": yaml.safe_dump(events, allow_unicode=True),
+            "facts/sources.yaml": yaml.safe_dump([source], allow_unicode=True),
+            "sources/protokoly.txt": "\n".join(quotes) + "\n",
+            "facts/players.yaml": (MINIMAL / "facts" / "players.yaml")
+            .read_text("utf-8")
+            .replace("source: report", "source: protokol"),
+            "summaries/overview.md": "---\ntitle: Огляд\nslug: overview\n"
+            "description: Засідання.\n---\nЗасідання [ради](event:zasidannia-0).\n",
+        },
+    )
+    out = tmp_path / "_site"
+    result = build_site(BuildOptions(content=content, out=out))
+    assert not [warning for warning in result.warnings if "timeline" in warning]
+    parts = list((out / "timeline").glob("*/index.html"))
+    assert len(parts) >= 2
+    assert all("#:~:text=%D0%97" in part.read_text("utf-8") for part in parts)
