@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from site_builder.dates import SECONDS_PER_DAY, FuzzyDate, Precision, Step, Unit
+from site_builder.dates import SECONDS_PER_DAY, FuzzyDate, Precision, Unit
+from site_builder.periods import Step
 
 
 class ChartWords(Protocol):

@@ -36,16 +36,15 @@ from site_builder.dates import (
     SECONDS_PER_DAY,
     EventDate,
     FuzzyDate,
-    Period,
     PointDate,
     Precision,
-    Step,
     Unit,
     UnknownDate,
     civil_from_days,
     offset_text,
 )
 from site_builder.errors import closest
+from site_builder.periods import Period, Step
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"

@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import EventDate, FuzzyDate, Period, Step, grouping_step, period_of
+from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.i18n import DateFormatter, Messages, parse_language
@@ -44,6 +44,7 @@ from site_builder.model import (
     Summary,
     TimelinePart,
 )
+from site_builder.periods import Period, Step, grouping_step, period_of
 from site_builder.urls import (
     BUILTIN_PATHS,
     HOME,

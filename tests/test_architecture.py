@@ -12,6 +12,8 @@ PACKAGE = ROOT / "site_builder"
 LAYERS = [
     {"errors"},
     {"dates", "urls"},
+    {"clock", "periods"},
+    {"dateparse"},
     {"i18n"},
     {"model"},
     {"content", "validate", "markup", "deps"},

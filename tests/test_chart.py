@@ -25,7 +25,9 @@ from site_builder.chart import (
     timeline_chart,
     wrap_label,
 )
-from site_builder.dates import Clock, FuzzyDate, parse_date
+from site_builder.clock import Clock
+from site_builder.dateparse import parse_date
+from site_builder.dates import FuzzyDate
 from site_builder.i18n import DateFormatter, Messages, parse_language
 from site_builder.render import ChartWords
 

@@ -16,20 +16,8 @@ from conftest import ROOT, run_cli
 from scratch import problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site
-from site_builder.dates import (
-    CENTURY,
-    DAY,
-    DECADE,
-    HOUR,
-    MILLENNIUM,
-    MONTH,
-    YEAR,
-    Clock,
-    Step,
-    parse_date,
-    parse_event_date,
-    period_of,
-)
+from site_builder.clock import Clock
+from site_builder.dateparse import parse_date, parse_event_date
 from site_builder.errors import closest
 from site_builder.i18n import (
     DateFormatter,
@@ -38,6 +26,17 @@ from site_builder.i18n import (
     catalogue_labels,
     parse_language,
     shipped_languages,
+)
+from site_builder.periods import (
+    CENTURY,
+    DAY,
+    DECADE,
+    HOUR,
+    MILLENNIUM,
+    MONTH,
+    YEAR,
+    Step,
+    period_of,
 )
 
 sys.path.insert(0, str(ROOT / "tools"))
