@@ -25,13 +25,8 @@ from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
 from site_builder.i18n import DateFormatter, Messages, parse_language
-from site_builder.markup import (
-    ConversionError,
-    MarkdownConverter,
-    MarkdownRenderer,
-    extensions_of,
-    smart_text,
-)
+from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
+from site_builder.mdengine import ConversionError, extensions_of
 from site_builder.model import (
     DEFAULT_KINDS,
     Era,

@@ -16,6 +16,8 @@ LAYERS = [
     {"dateparse"},
     {"i18n"},
     {"model"},
+    {"sanitise", "inlines", "extensions"},
+    {"mdengine"},
     {"content", "validate", "markup", "deps"},
     {"chart", "feeds", "links", "media"},
     {"render", "weight"},
