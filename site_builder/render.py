@@ -21,10 +21,11 @@ import jinja2
 import markupsafe
 
 from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
+from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import FEED, feed_files, page_meta
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
 from site_builder.mdengine import ConversionError, extensions_of
 from site_builder.model import (

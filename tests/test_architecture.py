@@ -12,9 +12,10 @@ PACKAGE = ROOT / "site_builder"
 LAYERS = [
     {"errors"},
     {"dates", "urls"},
-    {"clock", "periods"},
+    {"clock", "periods", "cldr"},
     {"dateparse"},
     {"i18n"},
+    {"labels", "datefmt"},
     {"model"},
     {"sanitise", "inlines", "extensions"},
     {"mdengine"},

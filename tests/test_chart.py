@@ -26,9 +26,10 @@ from site_builder.chart import (
     wrap_label,
 )
 from site_builder.clock import Clock
+from site_builder.datefmt import DateFormatter
 from site_builder.dateparse import parse_date
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.render import ChartWords
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.clock import Clock, check_zone
+from site_builder.datefmt import DateFormatter
 from site_builder.dateparse import parse_date, parse_event_date
 from site_builder.dates import (
     SECONDS_PER_DAY,
@@ -21,7 +22,7 @@ from site_builder.dates import (
     days_from_civil,
     weeks_in_year,
 )
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.periods import (
     CENTURY,
     DAY,

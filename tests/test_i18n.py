@@ -17,10 +17,10 @@ from scratch import problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site
 from site_builder.clock import Clock
+from site_builder.datefmt import DateFormatter
 from site_builder.dateparse import parse_date, parse_event_date
 from site_builder.errors import closest
 from site_builder.i18n import (
-    DateFormatter,
     LanguageError,
     Messages,
     catalogue_labels,
