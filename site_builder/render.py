@@ -20,7 +20,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
+from site_builder.chart import timeline_chart
+from site_builder.chartdata import ChartEra, ChartEvent, TimelineChart
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest

@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from site_builder.chart import (
+from site_builder.chartdata import (
     BURST_SHARE,
     BURST_WINDOW,
     LABELLED_MAX,
