@@ -412,7 +412,8 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     tmp_path: Path, project: Path, remote: Path
 ) -> None:
     """--force replaces exactly the tip deploy looked at: if someone pushed since, it fails."""
-    from site_builder.deploy import _push, open_repository
+    from site_builder.gitpush import push_commit
+    from site_builder.gitrepo import open_repository
 
     inspected = hand_made_gh_pages(tmp_path, remote)
     other = tmp_path / "other"
@@ -424,7 +425,7 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     repo = open_repository(project)
     site = repo.output("commit-tree", repo.output("rev-parse", "HEAD^{tree}"), "-m", "Site")
     with pytest.raises(DeployError, match=r"the push to 'origin' \(gh-pages\) was rejected"):
-        _push(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
+        push_commit(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
     assert remote_tip(remote) == meanwhile
 
 
