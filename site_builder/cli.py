@@ -343,7 +343,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
     # Imported here: livereload and tornado cost ~40 ms of start-up every other command skips.
     from site_builder.build import SiteBuilder
-    from site_builder.output import output_lock
+    from site_builder.outlock import output_lock
     from site_builder.serve import serve
 
     if not 0 < args.port < 65536:

@@ -44,7 +44,7 @@ from site_builder.gitrepo import (
     write_tree,
 )
 from site_builder.model import is_domain
-from site_builder.output import lock_path, output_lock
+from site_builder.outlock import lock_path, output_lock
 
 log = logging.getLogger(__name__)
 
