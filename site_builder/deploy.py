@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import BuildOptions, build_site
 from site_builder.content import read_config_quietly
-from site_builder.errors import ContentError, DeployError
+from site_builder.errors import DeployError
 from site_builder.gitpush import push_commit
 from site_builder.gitrepo import (
     Entry,
@@ -44,7 +43,7 @@ from site_builder.gitrepo import (
     write_tree,
 )
 from site_builder.model import is_domain
-from site_builder.outlock import lock_path, output_lock
+from site_builder.outlock import lock_path
 
 log = logging.getLogger(__name__)
 
@@ -93,36 +92,38 @@ def check_cname(cname: str, where: str) -> str:
     return domain
 
 
-def deploy_site(
-    build: BuildOptions,
-    options: DeployOptions,
-    project: Path,
-    rebuild: bool = True,
-) -> DeployResult:
-    """Build (unless `rebuild` is False), then publish the output folder to the remote branch.
+@dataclass(frozen=True)
+class Target:
+    """Where a deploy publishes, checked before anything is built: the project's repository,
+    the remote's push URL and the CNAME (from --cname or site.yaml)."""
 
-    The output folder is deploy's from the build to the push: no other build can change what
-    is being published (a running `serve` makes deploy refuse, naming it).
-    """
+    repo: Repository
+    url: str
+    cname: str | None
+
+
+def check_target(options: DeployOptions, project: Path, content: Path) -> Target:
+    """The repository, remote and CNAME a deploy needs; raise DeployError before any build."""
     repo = open_repository(project)
     url = check_remote(repo, options.remote)
-    cname = check_cname(options.cname, "--cname") if options.cname else _config_cname(build.content)
-    with output_lock(build.out, "deploy", required=rebuild):
-        if rebuild:
-            try:
-                build_site(build)
-            except ContentError as error:
-                raise DeployError(
-                    f"the build failed, so nothing was deployed\n{error.report()}"
-                ) from error
-        elif not (build.out / "index.html").is_file():
-            raise DeployError(
-                f"{build.out} holds no built site (no index.html)\n"
-                "    hint: run `site-builder build` first, or deploy without --no-build"
-            )
-        # The lock file beside the output is deploy's own, not a change to the source.
-        source = source_commit(repo, exclude=(build.out, lock_path(build.out)))
-        return publish_folder(repo, build.out, options, source, cname, url)
+    cname = check_cname(options.cname, "--cname") if options.cname else _config_cname(content)
+    return Target(repo, url, cname)
+
+
+def deploy_folder(target: Target, folder: Path, options: DeployOptions) -> DeployResult:
+    """Publish a finished output folder to the remote branch.
+
+    The caller holds the folder (`output_lock`) from the build to the push, so that no other
+    build changes what is being published (a running `serve` makes deploy refuse, naming it).
+    """
+    if not (folder / "index.html").is_file():
+        raise DeployError(
+            f"{folder} holds no built site (no index.html)\n"
+            "    hint: run `site-builder build` first, or deploy without --no-build"
+        )
+    # The lock file beside the output is deploy's own, not a change to the source.
+    source = source_commit(target.repo, exclude=(folder, lock_path(folder)))
+    return publish_folder(target.repo, folder, options, source, target.cname, target.url)
 
 
 def _config_cname(content: Path) -> str | None:
