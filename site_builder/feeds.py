@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.model import SITE_KINDS, Event, Player, Site, Update
 from site_builder.urls import (
     HOME,
