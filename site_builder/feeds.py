@@ -15,14 +15,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import (
-    DateFormatter,
-    Messages,
-    parse_language,
-    update_kind_word,
-    verification_words,
-)
+from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
 from site_builder.model import (
     CORRECTING_KINDS,
     SITE_KINDS,
