@@ -27,7 +27,7 @@ from site_builder.liveoutput import LiveOutput
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import ConversionError, extension_problems, extensions_of
 from site_builder.media import prepare_media
-from site_builder.model import Site, SourceText
+from site_builder.model import SourceText
 from site_builder.outlock import output_lock
 from site_builder.output import OutputTree
 from site_builder.render import (
@@ -40,6 +40,7 @@ from site_builder.render import (
     theme_dir,
     unique_problems,
 )
+from site_builder.site import Site
 from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder, output_file
 from site_builder.validate import (

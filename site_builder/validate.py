@@ -13,27 +13,25 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from site_builder.config import Group, PlayerKind
 from site_builder.dates import FuzzyDate, offset_text
 from site_builder.errors import Problem, closest, count_of
+from site_builder.fieldtypes import FACT_KINDS, parse_fact_ref
 from site_builder.i18n import LanguageError, parse_language
 from site_builder.labels import check_labels
 from site_builder.model import (
     BUILTIN_PAGES,
-    FACT_KINDS,
     MAY_BE_UNCITED,
     UNDATED_STATUSES,
     Event,
     Evidence,
-    Group,
     Origin,
     Player,
-    PlayerKind,
     Record,
-    Site,
     Source,
     Update,
-    parse_fact_ref,
 )
+from site_builder.site import Site
 from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS, UPDATES_SLUG
 
 # Inline links [text](target "title") and reference definitions [label]: target
