@@ -21,6 +21,7 @@ from site_builder.content import ParseMemo, load_content
 from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
+from site_builder.factchecks import unverified_quote_problems
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
 from site_builder.liveoutput import LiveOutput
@@ -43,12 +44,7 @@ from site_builder.render import (
 from site_builder.site import Site
 from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import (
-    MarkdownText,
-    markdown_texts,
-    unverified_quote_problems,
-    validate_site,
-)
+from site_builder.validate import MarkdownText, markdown_texts, validate_site
 from site_builder.weight import over_budget, page_weights
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from site_builder.errors import MACHINE_ERRNOS, Interrupted, SiteError, UsageErr
 
 if TYPE_CHECKING:
     from site_builder.build import BuildOptions
+    from site_builder.factchecks import SourceQuotes
     from site_builder.model import SourceText
-    from site_builder.validate import SourceQuotes
 
 # The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
 # `build` of an unchanged site, --help and --version answer without loading it.
@@ -230,7 +230,7 @@ def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`: every problem, or a summary with each source's verified quotes."""
     texts = _source_texts(args.source_text)
     from site_builder.build import check_site
-    from site_builder.validate import quote_report
+    from site_builder.factchecks import quote_report
 
     site = check_site(_options(args), texts)
     if args.quiet:

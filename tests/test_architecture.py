@@ -26,6 +26,8 @@ LAYERS = [
     {"yamlpos"},
     {"recordproblems"},
     {"records"},
+    {"references"},
+    {"datechecks", "factchecks"},
     {"content", "validate", "markup", "deps"},
     {"textwidth", "chartdata"},
     {"chartaxis"},
