@@ -40,7 +40,7 @@ LAYERS = [
     {"liveoutput"},
     {"build"},
     {"watch", "gitrepo"},
-    {"gitpush"},
+    {"gitpush", "previewhttp"},
     {"serve", "deploy", "scaffold"},
     {"cli"},
     {"__main__"},
