@@ -13,7 +13,7 @@ from pathlib import Path
 
 from site_builder.errors import OutputError
 from site_builder.outfiles import litter_folder, os_error, write_file
-from site_builder.output import OutputTree
+from site_builder.output import OutputTree, Writer
 
 # --------------------------------------------------------------------------- file by file
 
@@ -35,6 +35,14 @@ class LiveOutput:
         self._files: dict[str, bytes] = {}
         self._stamps: dict[str, Stamp] = {}
         self._folder: tuple[int, int] | None = None  # device and inode of the folder written
+
+    def writer(self) -> Writer:
+        """A writer for one run: it holds the run's files and writes them here on commit."""
+        return LiveWriter(self)
+
+    def written(self, relative: str) -> bytes | None:
+        """What the last write put in a file (None: no such file)."""
+        return self._files.get(relative)
 
     def write(self, tree: OutputTree) -> int:
         """Make the output folder hold exactly `tree`; return the files written.
@@ -87,6 +95,58 @@ class LiveOutput:
             if (status.st_ino, status.st_size, status.st_mtime_ns) != stamps.get(path):
                 stale.append(path)
         return stale
+
+
+class LiveWriter:
+    """One run's files, held in memory and written to a `LiveOutput` on commit, all or none."""
+
+    from_workers = False  # rendering processes send their pages back to be put here
+
+    def __init__(self, live: LiveOutput) -> None:
+        self._live = live
+        self._tree = OutputTree()
+        self.changed = 0  # files the commit wrote
+
+    def put(self, relative: str, data: bytes | str) -> None:
+        """Hold one page."""
+        self._tree.add(relative, data)
+
+    def note(self, paths: Iterable[str]) -> None:
+        """Nothing to record: `put` did."""
+
+    def write(self, relative: str, data: bytes | str, replace: bool = False) -> None:
+        """Hold one file; `replace` lets it override one held before."""
+        if replace:
+            self._tree.discard(relative)
+        self._tree.add(relative, data)
+
+    def keep(self, relative: str) -> bool:
+        """Hold the file the last write left, unchanged; False when there is none."""
+        data = self._live.written(relative)
+        if data is None:
+            return False
+        self._tree.add(relative, data)
+        return True
+
+    def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
+        """Hold every file under a folder (static assets); `replace` lets it override."""
+        self._tree.add_folder(folder, prefix, replace=replace)
+
+    def size(self, relative: str) -> int | None:
+        """The size of a file held."""
+        try:
+            return len(self._tree.get(relative))
+        except KeyError:
+            return None
+
+    @property
+    def paths(self) -> list[str]:
+        """Every file held, sorted."""
+        return self._tree.paths
+
+    def commit(self) -> None:
+        """Make the output folder hold exactly these files."""
+        self.changed = self._live.write(self._tree)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
