@@ -22,7 +22,7 @@ from site_builder.incremental import (
     template_hashes,
     where_of,
 )
-from site_builder.liveoutput import LiveOutput
+from site_builder.liveoutput import InPlace, LiveOutput
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import extension_problems, extensions_of
 from site_builder.media import prepare_media
@@ -165,10 +165,18 @@ def build_site(
         if previous is not None:
             restore_markdown(previous, renderer.converter, site)
             reuse = reuse_of(previous, site, templates, renderer.environment)
-        with Staging(options.out, protected=(options.content, options.templates)) as staging:
+        protected = (options.content, options.templates)
+        # A full build writes a new folder and swaps it in; a build after an edit changes
+        # only the files that differ, all or none (both leave the output intact on failure).
+        writer = (
+            InPlace(options.out, protected)
+            if reuse is not None
+            else Staging(options.out, protected)
+        )
+        with writer:
             result = run(
                 renderer,
-                staging,
+                writer,
                 _base(site, options),
                 options.templates,
                 reuse,
@@ -177,7 +185,7 @@ def build_site(
             )
             broken = result.broken_links + result.over_budget
             _report_broken_links(broken, options)
-            staging.commit()
+            writer.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
     what = "everything" if reuse is None else describe_changes(reuse.changes)
