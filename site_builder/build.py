@@ -26,14 +26,14 @@ from site_builder.liveoutput import InPlace, LiveOutput
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import extension_problems, extensions_of
 from site_builder.media import prepare_media
-from site_builder.model import Site
+from site_builder.model import Site, SourceText
 from site_builder.outlock import output_lock
 from site_builder.output import Discard
 from site_builder.pipeline import PageRecord, Progress, plan_reuse, run
 from site_builder.render import SiteRenderer, make_environment, template_dirs
 from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder
-from site_builder.validate import validate_site
+from site_builder.validate import unverified_quote_problems, validate_site
 from site_builder.workers import collecting_less
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ class BuildOptions:
     templates: Path = Path("templates")
     out: Path = Path("_site")
     base_url: str | None = None
-    strict: bool = False  # a broken internal link fails the build instead of a warning
+    # A broken internal link, or a quote no source text can verify, fails instead of passing.
+    strict: bool = False
     jobs: int | None = None  # processes rendering pages; None: one per core for large sites
 
 
@@ -65,11 +66,14 @@ class BuildResult:
 
 
 def load_site(
-    content: Path, source_texts: Mapping[str, str] | None = None, memo: ParseMemo | None = None
+    content: Path,
+    source_texts: Mapping[str, SourceText] | None = None,
+    memo: ParseMemo | None = None,
 ) -> Site:
     """Load and validate a content folder; raise ContentError listing every problem.
 
-    `memo` keeps parsed fact files between loads (see content.load_content).
+    `source_texts` (from --source-text) add texts to sources, or replace the text a source
+    names. `memo` keeps parsed fact files between loads (see content.load_content).
     """
     loaded = load_content(content, memo)
     problems = list(loaded.problems)
@@ -78,6 +82,21 @@ def load_site(
     problems += extension_problems(loaded.config)
     media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
     problems += media_problems
+    texts = dict(loaded.source_texts)
+    known = {source.id for source in loaded.sources}
+    for source_id, text in (source_texts or {}).items():
+        if source_id in known:
+            texts[source_id] = text
+        else:
+            problems.append(
+                Problem(
+                    "--source-text",
+                    f"unknown source '{source_id}'",
+                    None,
+                    None,
+                    f"known source ids: {', '.join(sorted(known))}",
+                )
+            )
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -88,10 +107,13 @@ def load_site(
         eras=tuple(loaded.eras),
         media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
+        source_texts=texts,
+        drafts=tuple(loaded.drafts),
+        partial=tuple(loaded.partial),
     )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.
-    problems += validate_site(site, source_texts)
+    problems += validate_site(site)
     if problems:
         raise ContentError(problems)
     for warning in _once_each(loaded.warnings):
@@ -184,7 +206,7 @@ def build_site(
                 progress,
             )
             broken = result.broken_links + result.over_budget
-            _report_broken_links(broken, options)
+            _report_broken_links(broken, options, unverified_quote_problems(site))
             writer.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
@@ -210,23 +232,32 @@ def build_site(
     )
 
 
-def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
-    """Broken links and pages over the weight budget: warnings, or errors with --strict."""
-    if broken and options.strict:
-        raise ContentError(broken)
+def _report_broken_links(
+    broken: list[Problem], options: BuildOptions, unverified: list[Problem] | None = None
+) -> None:
+    """Broken links and pages over the weight budget: warnings, or errors with --strict, which
+    also fails on quotes no source text can verify."""
+    if options.strict and (broken or unverified):
+        raise ContentError([*broken, *(unverified or [])])
     for problem in broken:
         log.warning("%s", problem)
 
 
 @collecting_less()
-def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
+def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | None = None) -> Site:
     """Run every validation, including template rendering (on every core for a large site);
-    write nothing."""
+    write nothing.
+
+    With --strict, quotes of a source that has no text (so cannot be verified) are an error.
+    """
     site = load_site(options.content, source_texts)
     renderer = SiteRenderer(site, options.templates, options.base_url)
     result = run(renderer, Discard(), _base(site, options), options.templates, jobs=options.jobs)
-    if result.broken_links:
-        raise ContentError(result.broken_links)
+    problems = list(result.broken_links)
+    if options.strict:
+        problems += unverified_quote_problems(site)
+    if problems:
+        raise ContentError(problems)
     for problem in result.over_budget:
         log.warning("%s", problem)  # a heavy page is not an error in the content
     return site
@@ -311,7 +342,11 @@ class SiteBuilder:
         result = run(
             renderer, writer, _base(site, self.options), self.options.templates, reuse, jobs
         )
-        _report_broken_links(result.broken_links + result.over_budget, self.options)
+        _report_broken_links(
+            result.broken_links + result.over_budget,
+            self.options,
+            unverified_quote_problems(site),
+        )
         writer.commit()
         self._site, self._pages, self._template_files = site, result.pages, template_files
         self._pending_templates.clear()

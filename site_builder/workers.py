@@ -11,6 +11,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -51,6 +52,13 @@ def _run_task(indexes: range) -> Any:
     return _TASK(indexes)
 
 
+def _as_a_worker() -> None:
+    """A worker process ends quietly when the pool is done with it: it must not inherit the
+    command's SIGTERM handler (which turns the signal into Ctrl-C, for the command's clean-up),
+    or the pool's closing SIGTERM prints a KeyboardInterrupt traceback from every worker."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def in_workers(
     task: Callable[[range], _Result], total: int, size: int, jobs: int
 ) -> Iterator[_Result]:
@@ -68,7 +76,7 @@ def in_workers(
     # this process (each write makes the kernel copy the page).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_as_a_worker) as pool:
             yield from pool.imap(_run_task, chunks)  # in order: same errors, same output
     finally:
         gc.unfreeze()
