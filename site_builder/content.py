@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
     RENAMED_FIELDS,
+    RENAMED_VALUES,
     Era,
     Event,
     Origin,
@@ -786,7 +787,45 @@ def _renamed(
         )
         data = {(new if key == old else key): value for key, value in data.items()}
         renamed[new] = old
+    for field_path, values in RENAMED_VALUES.get(model.__name__, {}).items():
+        data = _renamed_value(data, field_path, values, path, document, at)
     return data
+
+
+def _renamed_value(
+    data: dict[str, Any],
+    field_path: tuple[str, ...],
+    values: Mapping[str, str],
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+) -> dict[str, Any]:
+    """Data with an old value of a field (`timeline.lanes: group`) under its new name, and a
+    located warning."""
+    *parents, name = field_path
+    holder: Any = data
+    for key in parents:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    value = holder.get(name) if isinstance(holder, dict) else None
+    if not isinstance(value, str) or value not in values:
+        return data
+    line, column = _nearest(document.values, (*at, *field_path))
+    document.warnings.append(
+        Problem(
+            path,
+            f"'{'.'.join(field_path)}: {value}' is now written '{values[value]}'",
+            line,
+            column,
+            f"write {name}: {values[value]} (the old value keeps working for now)",
+        )
+    )
+    copy = dict(data)
+    inner = copy
+    for key in parents:
+        inner[key] = dict(inner[key])
+        inner = inner[key]
+    inner[name] = values[value]
+    return copy
 
 
 def parse_fact_list(
@@ -1134,6 +1173,7 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
             problems,
             unusable_ids=unusable["event"],
             memo=memo,
+            warnings=loaded.warnings,
             clock=clock,
         )
         loaded.updates = _load_facts(

@@ -442,7 +442,7 @@ class Event(Record):
     # The event this one comes right after, when the dates alone cannot say (they overlap, or
     # this date is unknown).
     after: Id | None = None
-    group: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
+    lane: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
     key: bool = False
     body: Text | None = None
     media: list[Media] = Field(default_factory=list)
@@ -556,6 +556,13 @@ SITE_KINDS: Mapping[str, str] = {
 RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
     "SiteConfig": {"sides": "groups"},
     "Player": {"side": "group"},
+    # An event's chart lane was called `group`, like a player's (an id of site.yaml's groups).
+    "Event": {"group": "lane"},
+}
+# Values renamed since content was first written, by model and field path: the old value keeps
+# working, with a warning.
+RENAMED_VALUES: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]] = {
+    "SiteConfig": {("timeline", "lanes"): {"group": "lane"}},
 }
 
 BUILTIN_PAGES = ("home", "timeline", "players", "sources")
@@ -564,8 +571,8 @@ BUILTIN_PAGES = ("home", "timeline", "players", "sources")
 class TimelineOptions(Record):
     """How the timeline is drawn (site.yaml `timeline:`)."""
 
-    # One lane of the chart per value of the events' `group` (or per status); none: one lane.
-    lanes: Literal["group", "status", "none"] = "group"
+    # One lane of the chart per value of the events' `lane` (or per status); none: one lane.
+    lanes: Literal["lane", "status", "none"] = "lane"
     # Every dated event must fall inside an era of facts/eras.yaml.
     eras_required: bool = False
 

@@ -201,7 +201,7 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
-    group: str | None = None  # the event's thread (a lane of the chart)
+    lane: str | None = None  # the event's thread (a lane of the chart)
     media: tuple[MediaView, ...] = ()
 
 
@@ -468,7 +468,7 @@ class ViewBuilder:
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
-            group=event.group,
+            lane=event.lane,
             media=self.media(event.media),
         )
 
@@ -1257,8 +1257,8 @@ def chart_view(
             event.dated,
             dates.text(event.date),
             event.status,
-            event.group
-            if lanes == "group"
+            event.lane
+            if lanes == "lane"
             else status_label(views.messages, event.status)
             if lanes == "status"
             else None,
