@@ -316,10 +316,9 @@ def test_an_events_group_and_lanes_group_keep_working_with_a_hint(
     from site.yaml): content written then builds the same chart, and says what to rename."""
     events = events_yaml("a | 2025-07-01 | group: Diplomacy", "b | 2025-07-03 | group: Fighting")
     site = (Path(__file__).parent / "fixtures/minimal/site.yaml").read_text("utf-8")
+    old_site = site + "timeline:\n  lanes: group\n"
     with caplog.at_level(logging.WARNING):
-        out = _build(
-            tmp_path, {"facts/events.yaml": events, "site.yaml": site + "timeline:\n  lanes: group\n"}
-        )
+        out = _build(tmp_path, {"facts/events.yaml": events, "site.yaml": old_site})
     html = (out / "timeline/index.html").read_text()
     lanes = re.findall(r'<text class="chart-lane-label" x="0" y="[\d.]+">([^<]+)</text>', html)
     assert lanes == ["Diplomacy", "Fighting"]
@@ -330,7 +329,8 @@ def test_an_events_group_and_lanes_group_keep_working_with_a_hint(
         for w in warnings
     ), warnings
     assert any(
-        "site.yaml" in w and "'timeline.lanes: group' is now written 'lane'" in w
+        "site.yaml" in w
+        and "'timeline.lanes: group' is now written 'lane'" in w
         and "hint: write lanes: lane" in w
         for w in warnings
     ), warnings
