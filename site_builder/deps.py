@@ -19,7 +19,15 @@ import jinja2
 import jinja2.meta
 
 from site_builder.model import Event, Player, Site
-from site_builder.urls import HOME, NOT_FOUND, PLAYERS, SOURCES, TIMELINE, player_path
+from site_builder.urls import (
+    EMBED_TIMELINE,
+    HOME,
+    NOT_FOUND,
+    PLAYERS,
+    SOURCES,
+    TIMELINE,
+    player_path,
+)
 
 # Page kinds (by template) whose dependencies the rules below describe.
 KNOWN_TEMPLATES = frozenset(
@@ -31,6 +39,7 @@ KNOWN_TEMPLATES = frozenset(
         "sources.html",
         "summary.html",
         "404.html",
+        "embed.html",
     }
 )
 
@@ -247,8 +256,9 @@ def stale_pages(
                 return True
         if path == NOT_FOUND:
             return False  # the 404 page shows only the site config and nav
-        # The parts of a split timeline go stale with the timeline.
-        return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
+        # The parts of a split timeline, and the embedded timeline, go stale with the timeline.
+        timeline = path.startswith(TIMELINE) or path == EMBED_TIMELINE
+        return path in content or (timeline and TIMELINE in content)
 
     return stale
 

@@ -14,10 +14,16 @@ TIMELINE = "timeline/"
 PLAYERS = "players/"
 SOURCES = "sources/"
 NOT_FOUND = "404.html"
+# The timeline to embed in another site's page (an iframe): no header or menu, not indexed.
+EMBED_TIMELINE = "embed/timeline/"
+# Pages search engines are asked not to index (and the sitemap leaves out).
+NOT_INDEXED = frozenset({NOT_FOUND, EMBED_TIMELINE})
 
 BUILTIN_PATHS = {"home": HOME, "timeline": TIMELINE, "players": PLAYERS, "sources": SOURCES}
 LINK_SCHEMES = ("event", "player", "source", "page")
-RESERVED_SLUGS = frozenset({"timeline", "players", "sources", "static", "media", "404", "index"})
+RESERVED_SLUGS = frozenset(
+    {"timeline", "players", "sources", "static", "media", "404", "index", "embed"}
+)
 
 
 def player_path(player_id: str) -> str:
