@@ -684,13 +684,14 @@ class SiteConfig(Record):
 # Every page's HTML and CSS stays under this many bytes (build reports pages over it).
 PAGE_BUDGET = 50 * 1024
 # What a timeline page weighs besides its events (header, navigation, footer, chart frame and
-# key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
+# key, the embed code, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
 # mark): measured on the default theme, so that a timeline is split before a page outgrows the
 # budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
-_PAGE_BYTES = 20_000
+_PAGE_BYTES = 21_000
 _EVENT_BYTES = 560
 _CITATION_BYTES = 190
 _PLAYER_BYTES = 70
+_MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 _ERA_BYTES = 700
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
@@ -871,6 +872,9 @@ class Site:
         for player_id in event.players:
             player = players.get(player_id)
             words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
+        for item in event.media:
+            fields = (item.image, item.link, item.alt, item.title, item.caption, item.credit)
+            words += _MEDIA_BYTES + sum(len(value or "") for value in fields)
         return _EVENT_BYTES + words
 
     def _split(self, events: Sequence[Event], step: Step, has_time: bool) -> list[TimelinePart]:

@@ -161,7 +161,7 @@ def read_json(text: str, path: str) -> Timeline:
     problems = _Problems(path)
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ContentError([_not_a_timeline(data, document, path)])
-    timeline = Timeline("TimelineJS JSON file")
+    timeline = Timeline("a TimelineJS JSON file")
     title = data.get("title")
     if isinstance(title, dict):
         timeline.title = _json_slide(title, ("title",), "title", "the title slide", document)
@@ -379,7 +379,7 @@ def read_sheet(text: str, path: str) -> Timeline:
     old = "Start Date" in names or "End Date" in names
     if not old and "Year" not in names:
         raise ContentError([_neither_format(names, path, header_line)])
-    timeline = Timeline("TimelineJS sheet (old format)" if old else "TimelineJS sheet")
+    timeline = Timeline("a TimelineJS sheet in the older format" if old else "a TimelineJS sheet")
     known = OLD_COLUMNS if old else CURRENT_COLUMNS
     for name in names:
         if name and name not in known:
