@@ -684,9 +684,9 @@ class SiteConfig(Record):
 # Every page's HTML and CSS stays under this many bytes (build reports pages over it).
 PAGE_BUDGET = 50 * 1024
 # What a timeline page weighs besides its events (header, navigation, footer, chart frame and
-# key, the embed code, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
-# mark): measured on the default theme, so that a timeline is split before a page outgrows the
-# budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
+# key, the embed code, stylesheet), and what each event adds besides its words (list entry,
+# JSON-LD item, chart mark, media): measured on the default theme, so that a timeline is split
+# before a page outgrows the budget (tests/test_timeline_spans.py holds 200 events to it).
 _PAGE_BYTES = 21_000
 _EVENT_BYTES = 560
 _CITATION_BYTES = 190
