@@ -872,8 +872,8 @@ class Site:
         for player_id in event.players:
             player = players.get(player_id)
             words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
-        for item in event.media:
-            fields = (item.image, item.link, item.alt, item.title, item.caption, item.credit)
+        for media in event.media:
+            fields = (media.image, media.link, media.alt, media.title, media.caption, media.credit)
             words += _MEDIA_BYTES + sum(len(value or "") for value in fields)
         return _EVENT_BYTES + words
 

@@ -52,6 +52,12 @@ def write_content(content: Path, files: Mapping[str, str], force: bool = False) 
             "    hint: pass --content with the folder the explainer's content should go in"
         )
     existing = conflicts(content, files)
+    odd = [path for path in existing if not path.is_file()]
+    if odd:
+        raise UsageError(
+            f"{odd[0]} is not a file, where the import writes one\n"
+            "    hint: move it away, or import into a new folder (--content NEW-FOLDER)"
+        )
     if existing and not force:
         shown = ", ".join(str(path) for path in existing[:4])
         more = f" and {len(existing) - 4} more" if len(existing) > 4 else ""
@@ -111,7 +117,7 @@ def _write_into(content: Path, files: Mapping[str, str]) -> list[Path]:
             staged[target] = temporary
         for target, temporary in staged.items():
             if target.exists() or target.is_symlink():
-                aside = _temporary_beside(target, ".old")
+                aside = temporary.with_name(temporary.name + ".old")  # unique, as its staged file
                 os.replace(target, aside)
                 moved_aside[target] = aside
             os.replace(temporary, target)
@@ -146,8 +152,8 @@ def _roll_back(
             folder.rmdir()
 
 
-def _temporary_beside(target: Path, suffix: str = ".new") -> Path:
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+def _temporary_beside(target: Path) -> Path:
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent)
     os.close(descriptor)
     os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; a content file is not
     return Path(name)

@@ -123,6 +123,9 @@ class Timeline:
     events: list[Slide] = field(default_factory=list)
     eras: list[Slide] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # Problems of single slides (a date that is not a number): reported with those the
+    # conversion finds, all at once.
+    problems: list[Problem] = field(default_factory=list)
 
 
 class _Problems:
@@ -143,9 +146,9 @@ class _Problems:
 
 
 def read_timeline(text: str, path: str) -> Timeline:
-    """A TimelineJS JSON file or sheet (CSV) as slides; raise ContentError locating every
-    problem. A `.csv` file is a sheet, a `.json` file JSON; any other name is read as what its
-    first character says."""
+    """A TimelineJS JSON file or sheet (CSV) as slides; raise ContentError when it is not one
+    (problems of single slides are kept in `problems`). A `.csv` file is a sheet, a `.json`
+    file JSON; any other name is read as what its first character says."""
     suffix = Path(path).suffix.lower()
     is_json = suffix == ".json" or (suffix != ".csv" and text.lstrip()[:1] in ("{", "["))
     return read_json(text, path) if is_json else read_sheet(text, path)
@@ -183,7 +186,7 @@ def read_json(text: str, path: str) -> Timeline:
         slide = _json_slide(item, ("eras", index), "era", where, document)
         _json_dates(slide, item, problems, timeline.notes)
         timeline.eras.append(slide)
-    problems.raise_any()
+    timeline.problems = problems.found
     return timeline
 
 
@@ -407,7 +410,7 @@ def read_sheet(text: str, path: str) -> Timeline:
         row = {name: cells[index].strip() if index < len(cells) else "" for index, name in
                enumerate(names) if name}  # fmt: skip
         _sheet_row(row, line, where, old, timeline, problems)
-    problems.raise_any()
+    timeline.problems = problems.found
     return timeline
 
 
@@ -667,8 +670,10 @@ def import_timeline(text: str, path: str, options: ImportOptions) -> Imported:
 
 
 def to_content(timeline: Timeline, path: str, options: ImportOptions) -> Imported:
-    """The content folder's files for a timeline read by `read_timeline`."""
+    """The content folder's files for a timeline read by `read_timeline`; raise ContentError
+    listing every problem of the file (the reading's and the conversion's)."""
     problems = _Problems(path)
+    problems.found += timeline.problems
     notes = list(timeline.notes)
     has_time = any(
         date is not None and date.hour is not None
