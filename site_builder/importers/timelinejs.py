@@ -43,21 +43,23 @@ from site_builder.timelinejs import DateObject, media_type
 
 # --------------------------------------------------------------------------- the sheet formats
 
-# The header names TimelineJS3 reads (src/js/core/ConfigFactory.js, extractEventFromCSVObject):
-# the current template's, and the older template's (its dates as text in two columns, its
-# lanes under "Tag"). "Alt Text" was added in December 2024, in any position.
-_SHARED_COLUMNS = (
-    "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
-    "Media Thumbnail", "Type", "Group", "Tag", "Background", "Alt Text",
-)  # fmt: skip
-CURRENT_COLUMNS = (
+# The header rows of the Google Sheets templates: the current one (its "Alt Text" column was
+# added in December 2024, and may be in any position) and the older one (its dates as text in
+# two columns, its lanes under "Tag").
+TEMPLATE = (
     "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
-    *_SHARED_COLUMNS,
+    "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
+    "Media Thumbnail", "Type", "Group", "Background", "Alt Text",
 )  # fmt: skip
-OLD_COLUMNS = ("Start Date", "End Date", *_SHARED_COLUMNS)
-# What each template's header row starts with, for the message when a sheet is neither.
-_CURRENT_TEMPLATE = "Year, Month, Day, Time, End Year, ..., Headline, Text, Media, ..., Type, Group"
-_OLD_TEMPLATE = "Start Date, End Date, Headline, Text, Media, ..., Type, Tag"
+OLD_TEMPLATE = (
+    "Start Date", "End Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
+    "Media Thumbnail", "Type", "Tag",
+)  # fmt: skip
+# The columns TimelineJS3 reads from either (src/js/core/ConfigFactory.js,
+# extractEventFromCSVObject): a sheet's dates follow its template, the rest is read alike.
+CURRENT_COLUMNS = (*TEMPLATE, "Tag")
+OLD_COLUMNS = (*OLD_TEMPLATE, "Display Date", "Group", "Background", "Alt Text")
+
 
 # Limits far above any real timeline (TimelineJS itself is designed for 12 to 20 slides).
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -442,7 +444,8 @@ def _neither_format(names: list[str], path: str, line: int) -> Problem:
         line,
         1,
         (f"the header names must be written exactly: {', '.join(near[:3])}; " if near else "")
-        + f"the template's header row is {_CURRENT_TEMPLATE}; the older one's {_OLD_TEMPLATE}",
+        + f"the template's header row is {', '.join(TEMPLATE)}; the older one's "
+        f"{', '.join(OLD_TEMPLATE)}",
     )
 
 
