@@ -567,17 +567,81 @@ def test_a_folder_where_a_file_goes_is_refused(tmp_path: Path) -> None:
     assert sorted(path.name for path in content.rglob("*")) == ["eras.yaml", "facts"]
 
 
-def test_bad_input_writes_nothing(tmp_path: Path) -> None:
-    source = tmp_path / "bad.json"
-    source.write_text('{"events": [{"start_date": {"year": "MCMLX"}}]}', "utf-8")
+# The list of bad input, as the command meets it: each refused with its place, and nothing
+# written, not even with --force into a folder the import would otherwise replace.
+BAD_INPUT = {
+    "not JSON": (
+        "bad.json",
+        '{"events": [\n  {"start_date": {"year": 1963},}\n]}',
+        "bad.json:2:33: not JSON",
+    ),
+    "no events": (
+        "bad.json",
+        '{"title": {}}',
+        'bad.json:1:1: not a TimelineJS file: there is no "events" list',
+    ),
+    "headers of neither format": (
+        "bad.csv",
+        "When,What\n1963,Born\n",
+        "bad.csv:1:1: the header row ('When', 'What') matches neither TimelineJS sheet format",
+    ),
+    "a JSON date in words": (
+        "bad.json",
+        '{"events": [{"start_date": {"year": "MCMLX"}}]}',
+        "bad.json:1:37: event 1: start_date: the year 'MCMLX' is not a number",
+    ),
+    "a sheet date in words": (
+        "bad.csv",
+        CURRENT_HEADER + "2020,1,1,,,,,,,ok,,,,,,,,\nnineteen,,,,,,,,,Words,,,,,,,,\n",
+        "bad.csv:3: row 3: Year 'nineteen' is not a number",
+    ),
+    "an era without an end": (
+        "bad.json",
+        '{"events": [{"start_date": {"year": 1}}],\n'
+        ' "eras": [{"start_date": {"year": 1900}, "text": {"headline": "Open"}}]}',
+        "bad.json:2:11: era 1: the era has no end date",
+    ),
+    "a script in the text": (
+        "bad.csv",
+        CURRENT_HEADER + "2020,1,1,,,,,,,ok,<p>Hi</p><script>alert(1)</script>,,,,,,,\n",
+        "bad.csv:2: row 2: the text holds a <script> element",
+    ),
+    "a javascript: media address": (
+        "bad.json",
+        '{"events": [{"start_date": {"year": 1},\n  "media": {"url": "javascript:alert(1)"}}]}',
+        "bad.json:2:20: event 1: the media address is a javascript: URL",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_writes_nothing(tmp_path: Path, case: str) -> None:
+    name, text, expected = BAD_INPUT[case]
+    source = tmp_path / name
+    source.write_text(text, "utf-8")
     content = tmp_path / "content"
-    result = run_cli("import", "timelinejs", str(source), "--content", str(content))
-    assert result.returncode == 1
-    assert f"{source}:1:37: event 1: start_date: the year 'MCMLX' is not a number" in result.stderr
+    fresh = run_cli("import", "timelinejs", str(source), "--content", str(content))
+    assert fresh.returncode == 1, fresh.stderr
+    assert f"{tmp_path}/{expected}" in fresh.stderr, fresh.stderr
+    assert "hint: " in fresh.stderr and "Traceback" not in fresh.stderr
     assert not content.exists()
+    made = run_cli("import", "timelinejs", str(TIMELINEJS / "eras.json"), "--content", str(content))
+    assert made.returncode == 0, made.stderr
+    before = _files(content)
+    forced = run_cli("import", "timelinejs", str(source), "--content", str(content), "--force")
+    assert forced.returncode == 1 and expected in forced.stderr
+    assert _files(content) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["content", name])
+
+
+def test_the_command_refuses_a_missing_file_and_bad_options(tmp_path: Path) -> None:
+    source = tmp_path / "timeline.json"
+    source.write_text('{"events": [{"start_date": {"year": 1960}}]}', "utf-8")
+    content = tmp_path / "content"
     missing = run_cli("import", "timelinejs", str(tmp_path / "nope.csv"), "--content", str(content))
     assert missing.returncode == 2 and "file not found" in missing.stderr
     bad_id = run_cli("import", "timelinejs", str(source), "--source-id", "My Timeline")
     assert bad_id.returncode == 2 and "'my-timeline'" in bad_id.stderr
     bad_zone = run_cli("import", "timelinejs", str(source), "--timezone", "Mars/Olympus")
     assert bad_zone.returncode == 2 and "is not a time zone" in bad_zone.stderr
+    assert not content.exists()
