@@ -22,15 +22,13 @@ from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.links import PageLinks, check_site_links, page_links, parse_links
-from site_builder.markup import (
-    ConversionError,
-    MarkdownConverter,
-    extension_problems,
-    extensions_of,
-)
+from site_builder.liveoutput import LiveOutput
+from site_builder.markup import MarkdownConverter
+from site_builder.mdengine import ConversionError, extension_problems, extensions_of
 from site_builder.media import prepare_media
 from site_builder.model import Site
-from site_builder.output import LiveOutput, OutputTree, Staging, output_lock
+from site_builder.outlock import output_lock
+from site_builder.output import OutputTree
 from site_builder.render import (
     PageSpec,
     SiteRenderer,
@@ -41,6 +39,7 @@ from site_builder.render import (
     theme_dir,
     unique_problems,
 )
+from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder, output_file
 from site_builder.validate import MarkdownText, markdown_texts, validate_site
 from site_builder.weight import over_budget, page_weights

@@ -277,7 +277,10 @@ def _add_publish_commands(
 
 def run_deploy(args: argparse.Namespace) -> int:
     """`site-builder deploy`."""
-    from site_builder.deploy import DeployOptions, deploy_site
+    from site_builder.build import build_site
+    from site_builder.deploy import DeployOptions, check_target, deploy_folder
+    from site_builder.errors import ContentError, DeployError
+    from site_builder.outlock import output_lock
 
     options = _options(args, need_content=not args.no_build)  # --no-build publishes --out as is
     deploy = DeployOptions(
@@ -287,7 +290,17 @@ def run_deploy(args: argparse.Namespace) -> int:
         cname=args.cname,
         force=args.force,
     )
-    result = deploy_site(options, deploy, Path.cwd(), rebuild=not args.no_build)
+    target = check_target(deploy, Path.cwd(), options.content)  # refused before building
+    # The output folder is deploy's from the build to the push.
+    with output_lock(options.out, "deploy", required=not args.no_build):
+        if not args.no_build:
+            try:
+                build_site(options)  # the build `build` runs: deploy publishes what it made
+            except ContentError as error:
+                raise DeployError(
+                    f"the build failed, so nothing was deployed\n{error.report()}"
+                ) from error
+        result = deploy_folder(target, options.out, deploy)
     if not args.quiet:
         kept = f"; kept {', '.join(result.kept)}, committed by hand" if result.kept else ""
         if result.commit is None:
@@ -359,8 +372,9 @@ def run_import(args: argparse.Namespace) -> int:
     """`site-builder import timelinejs SOURCE`: write a content folder, report what was left."""
     import datetime
 
+    from site_builder.clock import check_zone
     from site_builder.content import decode_text, read_bytes
-    from site_builder.dates import DateSyntaxError, check_zone
+    from site_builder.dates import DateSyntaxError
     from site_builder.importers.files import left_beside, write_content
     from site_builder.importers.timelinejs import MAX_SOURCE_BYTES, ImportOptions, import_timeline
     from site_builder.model import is_slug, suggest_slug
@@ -472,7 +486,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """`site-builder serve`: build, then serve with live reload until Ctrl-C."""
     # Imported here: livereload and tornado cost ~40 ms of start-up every other command skips.
     from site_builder.build import SiteBuilder
-    from site_builder.output import output_lock
+    from site_builder.outlock import output_lock
     from site_builder.serve import serve
 
     if not 0 < args.port < 65536:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from site_builder.dates import Clock
+from site_builder.clock import Clock
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,

@@ -12,43 +12,44 @@ inspected), and a branch that shares history with the project's HEAD (its source
 Files that commits made by hand added to the branch (GitHub's Pages settings commit `CNAME`)
 are kept, unless the site writes the same path.
 
-The push runs in a process group of its own: a signal to deploy (Ctrl-C, SIGTERM from a CI
-runner cancelling the job) is passed to git and to the helpers carrying the push, deploy waits
-for them to end, then says whether anything reached the remote.
+The git plumbing is gitrepo.py's; the push, which a signal can interrupt, gitpush.py's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
-import signal
-import subprocess
 import tempfile
-import threading
-import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import BuildOptions, build_site
 from site_builder.content import read_config_quietly
-from site_builder.errors import ContentError, DeployError, Interrupted
+from site_builder.errors import DeployError
+from site_builder.gitpush import push_commit
+from site_builder.gitrepo import (
+    Entry,
+    Repository,
+    SourceCommit,
+    changed_paths,
+    check_remote,
+    fetch_remote_tip,
+    open_repository,
+    source_commit,
+    stderr_summary,
+    store_blobs,
+    write_tree,
+)
 from site_builder.model import is_domain
-from site_builder.output import lock_path, output_lock
+from site_builder.outlock import lock_path
 
 log = logging.getLogger(__name__)
 
 DEPLOY_TRAILER = "Deployed-by"
 # A line every deploy commit has: the trailer, or the line deploy wrote before it had one.
 _DEPLOY_MARK = rf"^({DEPLOY_TRAILER}: site-builder|Built by site-builder) "
-
-# Used only when neither the environment nor git config names a committer, so the deploy
-# commit never fails with "Please tell me who you are" (on CI runners, in fresh containers).
-FALLBACK_NAME = "site-builder"
-FALLBACK_EMAIL = "site-builder@localhost"
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,6 @@ class DeployOptions:
     message: str | None = None
     cname: str | None = None
     force: bool = False  # replace a branch site-builder did not make (never the source's)
-
-
-@dataclass(frozen=True)
-class SourceCommit:
-    """The project commit a deploy was built from."""
-
-    sha: str | None  # None in a repository without commits
-    dirty: bool  # uncommitted changes outside the output folder
-
-    def __str__(self) -> str:
-        text = self.sha[:12] if self.sha else "no commit yet"
-        return f"{text} (dirty)" if self.dirty else text
 
 
 @dataclass(frozen=True)
@@ -91,129 +80,6 @@ class DeployResult:
         return self.commit is not None
 
 
-@dataclass(frozen=True)
-class Repository:
-    """The project's git repository; git runs at its top level with a fixed environment."""
-
-    root: Path
-    env: Mapping[str, str]
-
-    def git(
-        self,
-        *args: str,
-        stdin: str | bytes | None = None,
-        extra_env: Mapping[str, str] | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run a git command here; never raises on failure (callers read returncode)."""
-        env = {**self.env, **(extra_env or {})}
-        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
-        completed = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, input=data, capture_output=True, check=False
-        )
-        log.debug("git %s -> %d", " ".join(args), completed.returncode)
-        return subprocess.CompletedProcess(
-            completed.args,
-            completed.returncode,
-            completed.stdout.decode("utf-8", "replace"),
-            completed.stderr.decode("utf-8", "replace"),
-        )
-
-    def output(self, *args: str, stdin: str | bytes | None = None, **env: str) -> str:
-        """Run a git command that must succeed; return its stripped stdout."""
-        completed = self.git(*args, stdin=stdin, extra_env=env)
-        if completed.returncode != 0:
-            raise DeployError(f"git {args[0]} failed: {_summary(completed.stderr)}")
-        return completed.stdout.strip()
-
-
-def open_repository(folder: Path) -> Repository:
-    """The git repository containing `folder`; raise DeployError when there is none."""
-    env = _base_env()
-    try:
-        completed = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise DeployError("git is not installed: deploy needs it to publish") from None
-    if completed.returncode != 0:
-        raise DeployError(
-            f"{folder.resolve()} is not inside a git repository\n"
-            "    hint: deploy pushes to a remote of the project's repository: run "
-            "`git init` and `git remote add origin URL` first, or publish with GitHub Actions "
-            "(docs/publishing.md)"
-        )
-    root = Path(completed.stdout.strip())
-    repo = Repository(root=root, env=env)
-    return Repository(root=root, env={**env, **_identity_env(repo)})
-
-
-def _base_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        LC_ALL="C",  # stable messages from git
-        GIT_OPTIONAL_LOCKS="0",  # `git status` must not refresh (write) the user's index
-    )
-    # A deploy run from a git hook (or tests run inside one) must not inherit its repository.
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(name, None)
-    return env
-
-
-def _identity_env(repo: Repository) -> dict[str, str]:
-    """Committer and author variables for what git config and the environment leave unset."""
-    missing: dict[str, str] = {}
-    for role in ("COMMITTER", "AUTHOR"):
-        for part, keys, fallback in (
-            ("NAME", ("user.name",), FALLBACK_NAME),
-            ("EMAIL", ("user.email",), FALLBACK_EMAIL),
-        ):
-            variable = f"GIT_{role}_{part}"
-            if os.environ.get(variable) or (part == "EMAIL" and os.environ.get("EMAIL")):
-                continue  # git itself reads these before config
-            own_key = f"{role.lower()}.{part.lower()}"
-            if any(repo.git("config", "--get", key).stdout.strip() for key in (own_key, *keys)):
-                continue
-            missing[variable] = fallback
-    if missing:
-        log.debug("no git identity configured; using %s", missing)
-    return missing
-
-
-def check_remote(repo: Repository, remote: str) -> str:
-    """The URL of a configured remote; raise DeployError naming the remotes that exist."""
-    completed = repo.git("remote", "get-url", "--push", remote)
-    if completed.returncode == 0:
-        return completed.stdout.strip()
-    remotes = repo.git("remote").stdout.split()
-    hint = (
-        f"remotes of this repository: {', '.join(remotes)}; pass --remote NAME"
-        if remotes
-        else "this repository has no remote yet: run `git remote add origin URL`"
-    )
-    raise DeployError(f"unknown git remote '{remote}' in {repo.root}\n    hint: {hint}")
-
-
-def source_commit(repo: Repository, exclude: Sequence[Path] = ()) -> SourceCommit:
-    """HEAD of the project, noting uncommitted changes (outside the excluded folders)."""
-    head = repo.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").stdout.strip() or None
-    pathspec = ["."]
-    for folder in exclude:
-        try:
-            relative = folder.resolve().relative_to(repo.root.resolve())
-        except ValueError:
-            continue
-        if relative.parts:
-            pathspec.append(f":(exclude){relative.as_posix()}")
-    status = repo.git("status", "--porcelain", "--", *pathspec)
-    dirty = status.returncode != 0 or bool(status.stdout.strip())
-    return SourceCommit(head, dirty)
-
-
 def check_cname(cname: str, where: str) -> str:
     """A bare, lowercase domain for the CNAME file; raise DeployError otherwise."""
     domain = cname.strip().lower()
@@ -226,36 +92,38 @@ def check_cname(cname: str, where: str) -> str:
     return domain
 
 
-def deploy_site(
-    build: BuildOptions,
-    options: DeployOptions,
-    project: Path,
-    rebuild: bool = True,
-) -> DeployResult:
-    """Build (unless `rebuild` is False), then publish the output folder to the remote branch.
+@dataclass(frozen=True)
+class Target:
+    """Where a deploy publishes, checked before anything is built: the project's repository,
+    the remote's push URL and the CNAME (from --cname or site.yaml)."""
 
-    The output folder is deploy's from the build to the push: no other build can change what
-    is being published (a running `serve` makes deploy refuse, naming it).
-    """
+    repo: Repository
+    url: str
+    cname: str | None
+
+
+def check_target(options: DeployOptions, project: Path, content: Path) -> Target:
+    """The repository, remote and CNAME a deploy needs; raise DeployError before any build."""
     repo = open_repository(project)
     url = check_remote(repo, options.remote)
-    cname = check_cname(options.cname, "--cname") if options.cname else _config_cname(build.content)
-    with output_lock(build.out, "deploy", required=rebuild):
-        if rebuild:
-            try:
-                build_site(build)
-            except ContentError as error:
-                raise DeployError(
-                    f"the build failed, so nothing was deployed\n{error.report()}"
-                ) from error
-        elif not (build.out / "index.html").is_file():
-            raise DeployError(
-                f"{build.out} holds no built site (no index.html)\n"
-                "    hint: run `site-builder build` first, or deploy without --no-build"
-            )
-        # The lock file beside the output is deploy's own, not a change to the source.
-        source = source_commit(repo, exclude=(build.out, lock_path(build.out)))
-        return publish_folder(repo, build.out, options, source, cname, url)
+    cname = check_cname(options.cname, "--cname") if options.cname else _config_cname(content)
+    return Target(repo, url, cname)
+
+
+def deploy_folder(target: Target, folder: Path, options: DeployOptions) -> DeployResult:
+    """Publish a finished output folder to the remote branch.
+
+    The caller holds the folder (`output_lock`) from the build to the push, so that no other
+    build changes what is being published (a running `serve` makes deploy refuse, naming it).
+    """
+    if not (folder / "index.html").is_file():
+        raise DeployError(
+            f"{folder} holds no built site (no index.html)\n"
+            "    hint: run `site-builder build` first, or deploy without --no-build"
+        )
+    # The lock file beside the output is deploy's own, not a change to the source.
+    source = source_commit(target.repo, exclude=(folder, lock_path(folder)))
+    return publish_folder(target.repo, folder, options, source, target.cname, target.url)
 
 
 def _config_cname(content: Path) -> str | None:
@@ -284,7 +152,7 @@ def publish_folder(
     url = url or check_remote(repo, remote)
     if repo.git("check-ref-format", f"refs/heads/{branch}").returncode != 0:
         raise DeployError(f"'{branch}' is not a valid branch name")
-    parent = _remote_tip(repo, remote, url, branch)
+    parent = fetch_remote_tip(repo, remote, url, branch)
     replacing = None
     if parent is not None and not _made_by_deploy(repo, parent):
         _check_replaceable(repo, remote, branch, parent, options.force)
@@ -297,11 +165,11 @@ def publish_folder(
         )
         replacing, parent = parent, None
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
-        entries = _blobs(repo, {**_site_files(folder), **_extra_files(Path(scratch), cname)})
+        entries = store_blobs(repo, {**_site_files(folder), **_extra_files(Path(scratch), cname)})
         if not entries:
             raise DeployError(f"{folder} is empty: nothing to publish")
         kept = _hand_made(repo, parent, entries, f"{branch} on '{remote}'") if parent else {}
-        tree = _write_tree(repo, {**kept, **entries}, Path(scratch) / "index")
+        tree = write_tree(repo, {**kept, **entries}, Path(scratch) / "index")
     files = len(entries) + len(kept)
     result = DeployResult(remote, branch, None, files, source, tuple(sorted(kept)))
     if parent is not None and repo.output("rev-parse", f"{parent}^{{tree}}") == tree:
@@ -311,7 +179,7 @@ def publish_folder(
     if parent is not None:
         args += ["-p", parent]
     commit = repo.output(*args, stdin=message)
-    _push(repo, remote, url, branch, commit, replacing, before=parent or replacing)
+    push_commit(repo, remote, url, branch, commit, replacing, before=parent or replacing)
     log.info("pushed %s to %s/%s", commit, remote, branch)
     return DeployResult(remote, branch, commit, files, source, result.kept)
 
@@ -324,7 +192,7 @@ def _made_by_deploy(repo: Repository, tip: str) -> bool:
     """
     found = repo.git("rev-list", "-1", "--extended-regexp", f"--grep={_DEPLOY_MARK}", tip, "--")
     if found.returncode != 0:
-        raise DeployError(f"cannot read the history of {tip}: {_summary(found.stderr)}")
+        raise DeployError(f"cannot read the history of {tip}: {stderr_summary(found.stderr)}")
     return bool(found.stdout.strip())
 
 
@@ -379,30 +247,6 @@ def _site_files(folder: Path) -> dict[str, Path]:
             if path.is_file():
                 files[path.relative_to(folder).as_posix()] = path
     return files
-
-
-Entry = tuple[str, str]  # a file in a git tree: mode and blob
-
-
-def _blobs(repo: Repository, files: Mapping[str, Path]) -> dict[str, Entry]:
-    """Store every file as a blob; its mode and blob by path."""
-    names = sorted(files)
-    if not names:
-        return {}
-    paths = "".join(f"{files[name].resolve()}\n" for name in names)
-    blobs = repo.output("hash-object", "-w", "--no-filters", "--stdin-paths", stdin=paths).split()
-    return {
-        name: ("100755" if os.access(files[name], os.X_OK) else "100644", blob)
-        for name, blob in zip(names, blobs, strict=True)
-    }
-
-
-def _write_tree(repo: Repository, entries: Mapping[str, Entry], index: Path) -> str:
-    """Write one tree of these files through a temporary index."""
-    records = "".join(f"{mode} {blob}\t{name}\0" for name, (mode, blob) in sorted(entries.items()))
-    index_env = {"GIT_INDEX_FILE": str(index)}
-    repo.output("update-index", "--add", "-z", "--index-info", stdin=records, **index_env)
-    return repo.output("write-tree", **index_env)
 
 
 def _hand_made(
@@ -470,7 +314,7 @@ def _last_changed_by_hand(repo: Repository, tip: str, names: Sequence[str]) -> l
         return []
     by_hand = {
         name
-        for _, name in _changed_paths(
+        for _, name in changed_paths(
             repo, tip, "--invert-grep", "--extended-regexp", f"--grep={_DEPLOY_MARK}"
         )
     }
@@ -482,87 +326,9 @@ def _last_changed_by_hand(repo: Repository, tip: str, names: Sequence[str]) -> l
     )
     last: dict[str, str] = {}
     for start in range(0, len(suspects), 500):  # a command line of bounded length
-        for commit, name in _changed_paths(repo, tip, "--", *suspects[start : start + 500]):
+        for commit, name in changed_paths(repo, tip, "--", *suspects[start : start + 500]):
             last.setdefault(name, commit)  # newest first: the first seen is the last change
     return [name for name in suspects if name in last and last[name] not in deploys]
-
-
-def _changed_paths(repo: Repository, tip: str, *args: str) -> Iterator[tuple[str, str]]:
-    """(commit, path) for every path each commit of `tip`'s history changed, newest first;
-    `args` select the commits or the paths."""
-    listed = repo.output(
-        "-c",
-        "core.quotePath=false",
-        "--literal-pathspecs",
-        "log",
-        "--format=%x01%H",
-        "--name-only",
-        "--no-renames",
-        tip,
-        *args,
-    )
-    commit = ""
-    for line in listed.splitlines():
-        if line.startswith("\x01"):
-            commit = line[1:]
-        elif line:
-            yield commit, line
-
-
-def _remote_tip(repo: Repository, remote: str, url: str, branch: str) -> str | None:
-    """The commit the remote branch points at (fetched locally), or None if it does not exist."""
-    ref = f"refs/heads/{branch}"
-    listed = repo.git("ls-remote", "--", url, ref)
-    if listed.returncode != 0:
-        raise DeployError(
-            f"cannot reach git remote '{remote}': {_summary(listed.stderr)}\n"
-            "    hint: check its URL with `git remote -v`, your network and your credentials"
-        )
-    # ls-remote matches patterns by their tail; keep only the exact ref.
-    tips = [
-        sha
-        for sha, _, name in (line.partition("\t") for line in listed.stdout.splitlines())
-        if name == ref
-    ]
-    if not tips:
-        return None
-    tip = tips[0]
-    if repo.git("cat-file", "-e", f"{tip}^{{commit}}").returncode != 0:
-        # Objects only: no FETCH_HEAD, no remote-tracking ref, no tags in the user's repository.
-        fetched = repo.git(
-            "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", "--", url, ref
-        )
-        if fetched.returncode != 0:
-            raise DeployError(f"cannot fetch {branch} from '{remote}': {_summary(fetched.stderr)}")
-    return tip
-
-
-def _push(
-    repo: Repository,
-    remote: str,
-    url: str,
-    branch: str,
-    commit: str,
-    replacing: str | None,
-    before: str | None = None,
-) -> None:
-    """Push `commit` to the one branch; a fast-forward, or over exactly the tip `replacing`.
-
-    A signal meanwhile stops the push (see `_run_to_the_end`); Interrupted then says whether
-    the branch still points at `before`, its tip when deploy looked.
-    """
-    ref = f"refs/heads/{branch}"
-    # The lease makes the forced push fail if the branch moved since it was inspected.
-    lease = [f"--force-with-lease={ref}:{replacing}"] if replacing else []
-    pushed, signum = _run_to_the_end(repo, "push", "--quiet", *lease, "--", url, f"{commit}:{ref}")
-    if signum is not None:
-        raise _interrupted(repo, remote, url, branch, commit, signum)
-    if pushed.returncode != 0:
-        raise DeployError(
-            f"the push to '{remote}' ({branch}) was rejected: {_summary(pushed.stderr)}\n"
-            "    hint: nothing was published; if someone pushed to the branch meanwhile, "
-            "deploy again; otherwise check your access rights and the remote's hooks"
-        )
 
 
 def _message(title: str | None, source: SourceCommit) -> str:
@@ -572,142 +338,3 @@ def _message(title: str | None, source: SourceCommit) -> str:
     full = source.sha or "none (the repository has no commit yet)"
     note = " plus uncommitted changes" if source.dirty else ""
     return f"{first}\n\nSource-commit: {full}{note}\n{DEPLOY_TRAILER}: site-builder {__version__}\n"
-
-
-def _summary(stderr: str) -> str:
-    """Git's error output on one line, without its progress noise."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    useful = [line for line in lines if not line.startswith(("hint:", "To ", "remote: \x1b"))]
-    return " / ".join(useful[-4:]) or "git gave no reason"
-
-
-# --------------------------------------------------------------------------- signals
-
-_FORWARDED = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-_GRACE_SECONDS = 10  # how long git may take to end after a signal before it is killed
-
-
-def _run_to_the_end(
-    repo: Repository, *args: str
-) -> tuple[subprocess.CompletedProcess[str], int | None]:
-    """Run git in a process group of its own; pass any signal deploy gets to that whole group
-    and wait for it to end. Returns git's result and the signal that came, if one did.
-
-    The group matters: git push hands the data to a helper (ssh, git-remote-https, or for a
-    local remote git-receive-pack), and a helper outliving git would finish the push after
-    deploy said it stopped. When deploy runs in a terminal's foreground, the terminal is lent
-    to git's group, so that a password prompt still works and Ctrl-C reaches it.
-    """
-    if os.name != "posix":  # no process groups to signal: run git as any other command
-        return repo.git(*args), None
-    received: list[int] = []
-    process: subprocess.Popen[bytes] | None = None
-
-    def forward(signum: int, frame: object) -> None:
-        received.append(signum)
-        if process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signum)
-
-    main = threading.current_thread() is threading.main_thread()
-    previous = {number: signal.signal(number, forward) for number in _FORWARDED} if main else {}
-    try:
-        process = subprocess.Popen(
-            ["git", *args],
-            cwd=repo.root,
-            env=repo.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            process_group=0,
-        )
-        if received:  # came between the handlers and the start
-            os.killpg(process.pid, received[0])
-        with _terminal_lent_to(process.pid):
-            stdout, stderr = _wait(process, received)
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-    if process.returncode < 0 and -process.returncode in _FORWARDED and not received:
-        received.append(-process.returncode)  # Ctrl-C at the terminal went to git's group
-    log.debug("git %s -> %d", " ".join(args), process.returncode)
-    completed = subprocess.CompletedProcess(
-        process.args,
-        process.returncode,
-        stdout.decode("utf-8", "replace"),
-        stderr.decode("utf-8", "replace"),
-    )
-    return completed, received[0] if received else None
-
-
-def _wait(process: subprocess.Popen[bytes], received: list[int]) -> tuple[bytes, bytes]:
-    """git's output once it has ended; killed if it outlives a signal by _GRACE_SECONDS."""
-    signalled_at: float | None = None
-    while True:
-        try:
-            return process.communicate(timeout=0.2)
-        except subprocess.TimeoutExpired:
-            if received and signalled_at is None:
-                signalled_at = time.monotonic()
-            if signalled_at is not None and time.monotonic() - signalled_at > _GRACE_SECONDS:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def _terminal_lent_to(group: int) -> Iterator[None]:
-    """Make `group` the terminal's foreground while it runs, when deploy is in the foreground
-    (as a shell does for a job): git in a group of its own could not ask for a password."""
-    try:
-        terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    except OSError:
-        yield  # no terminal: nothing to lend
-        return
-    try:
-        if os.tcgetpgrp(terminal) != os.getpgrp():
-            yield  # deploy itself runs in the background
-            return
-        with contextlib.suppress(OSError):
-            os.tcsetpgrp(terminal, group)
-            # git may have read the terminal before it was its own, and been stopped for it.
-            os.killpg(group, signal.SIGCONT)
-        try:
-            yield
-        finally:
-            # Taking the terminal back from the background would stop deploy: ignore that.
-            old = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-            try:
-                os.tcsetpgrp(terminal, os.getpgrp())
-            except OSError:
-                pass
-            finally:
-                signal.signal(signal.SIGTTOU, old)
-    finally:
-        os.close(terminal)
-
-
-def _interrupted(
-    repo: Repository, remote: str, url: str, branch: str, commit: str, signum: int
-) -> Interrupted:
-    """What a signal during the push left: the remote branch, asked once git has ended."""
-    ref = f"refs/heads/{branch}"
-    listed = repo.git("ls-remote", "--", url, ref)
-    if listed.returncode != 0:
-        return Interrupted(
-            f"stopped; whether the push reached '{remote}' is unknown: {_summary(listed.stderr)}\n"
-            f"    hint: check with `git ls-remote {remote} {branch}`; deploy again to publish",
-            signum,
-        )
-    tips = [line.split("\t")[0] for line in listed.stdout.splitlines() if line.endswith(ref)]
-    if commit in tips:
-        return Interrupted(
-            f"stopped too late: the push had already reached '{remote}', whose {branch} now "
-            f"holds commit {commit[:12]}",
-            signum,
-        )
-    return Interrupted(
-        f"stopped: nothing was pushed; {branch} on '{remote}' is as it was\n"
-        "    hint: deploy again to publish",
-        signum,
-    )

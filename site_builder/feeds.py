@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.model import SITE_KINDS, Event, Player, Site, Update, suggest_slug
 from site_builder.urls import (
     EMBED_TIMELINE,

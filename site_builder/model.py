@@ -25,22 +25,17 @@ from pydantic import (
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
+from site_builder.clock import Clock, check_zone
+from site_builder.dateparse import parse_date, parse_event_date
 from site_builder.dates import (
     DATE_SYNTAX_HINT,
-    GROUPING_STEPS,
     SECONDS_PER_DAY,
-    Clock,
     DateSyntaxError,
     EventDate,
     FuzzyDate,
-    Period,
-    Step,
     UnknownDate,
-    check_zone,
-    grouping_step,
-    parse_date,
-    parse_event_date,
 )
+from site_builder.periods import GROUPING_STEPS, Period, Step, grouping_step
 from site_builder.urls import TIMELINE, timeline_part_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -20,8 +20,10 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from site_builder.chart import ChartEra, ChartEvent, TimelineChart, timeline_chart
-from site_builder.dates import EventDate, FuzzyDate, Period, Step, grouping_step, period_of
+from site_builder.chart import timeline_chart
+from site_builder.chartdata import ChartEra, ChartEvent, TimelineChart
+from site_builder.datefmt import DateFormatter
+from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.feeds import (
     FEED,
@@ -32,14 +34,9 @@ from site_builder.feeds import (
     oembed_json,
     page_meta,
 )
-from site_builder.i18n import DateFormatter, Messages, parse_language
-from site_builder.markup import (
-    ConversionError,
-    MarkdownConverter,
-    MarkdownRenderer,
-    extensions_of,
-    smart_text,
-)
+from site_builder.i18n import Messages, parse_language
+from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
+from site_builder.mdengine import ConversionError, extensions_of
 from site_builder.model import (
     DEFAULT_KINDS,
     Era,
@@ -52,6 +49,7 @@ from site_builder.model import (
     Summary,
     TimelinePart,
 )
+from site_builder.periods import Period, Step, grouping_step, period_of
 from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json
 from site_builder.urls import (
     BUILTIN_PATHS,

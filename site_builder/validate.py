@@ -15,7 +15,8 @@ from functools import cached_property
 
 from site_builder.dates import FuzzyDate, offset_text
 from site_builder.errors import Problem, closest
-from site_builder.i18n import LanguageError, check_labels, parse_language
+from site_builder.i18n import LanguageError, parse_language
+from site_builder.labels import check_labels
 from site_builder.model import (
     BUILTIN_PAGES,
     UNDATED_STATUSES,

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from site_builder.chart import (
+from site_builder.chart import timeline_chart
+from site_builder.chartdata import (
     MAX_EVENTS,
     NARROW_PX,
     WIDE_PX,
@@ -20,14 +21,15 @@ from site_builder.chart import (
     ChartEvent,
     TickSet,
     TimelineChart,
-    _round,
-    text_width,
-    timeline_chart,
-    wrap_label,
+    svg_round,
 )
-from site_builder.dates import Clock, FuzzyDate, parse_date
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.clock import Clock
+from site_builder.datefmt import DateFormatter
+from site_builder.dateparse import parse_date
+from site_builder.dates import FuzzyDate
+from site_builder.i18n import Messages, parse_language
 from site_builder.render import ChartWords
+from site_builder.textwidth import text_width, wrap_label
 
 
 def _words(tag: str) -> DateFormatter:
@@ -130,9 +132,9 @@ def _assert_readable(chart: TimelineChart) -> None:
 
 def test_rounding_works_on_python_3_11() -> None:
     """int.is_integer exists only from Python 3.12: whole numbers of either type round."""
-    assert _round(5) == 5 and isinstance(_round(5), int)
-    assert _round(2.0) == 2 and isinstance(_round(2.0), int)
-    assert _round(1.25) == 1.2 and _round(99.96) == 100
+    assert svg_round(5) == 5 and isinstance(svg_round(5), int)
+    assert svg_round(2.0) == 2 and isinstance(svg_round(2.0), int)
+    assert svg_round(1.25) == 1.2 and svg_round(99.96) == 100
 
 
 LANGUAGES = {"en-GB": BRITISH, "uk": UKRAINIAN, "ar": ARABIC}

@@ -9,31 +9,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from site_builder.clock import Clock, check_zone
+from site_builder.datefmt import DateFormatter
+from site_builder.dateparse import parse_date, parse_event_date
 from site_builder.dates import (
+    SECONDS_PER_DAY,
+    DateSyntaxError,
+    Precision,
+    Unit,
+    UnknownDate,
+    civil_from_days,
+    days_from_civil,
+    weeks_in_year,
+)
+from site_builder.i18n import Messages, parse_language
+from site_builder.periods import (
     CENTURY,
     DAY,
     DECADE,
     HOUR,
     MILLENNIUM,
     MONTH,
-    SECONDS_PER_DAY,
     YEAR,
-    Clock,
-    DateSyntaxError,
-    Precision,
     Step,
-    Unit,
-    UnknownDate,
-    check_zone,
-    civil_from_days,
-    days_from_civil,
     grouping_step,
-    parse_date,
-    parse_event_date,
     period_of,
-    weeks_in_year,
 )
-from site_builder.i18n import DateFormatter, Messages, parse_language
 
 BRITISH = DateFormatter(Messages(parse_language("en-GB")))
 

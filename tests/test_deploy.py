@@ -341,6 +341,34 @@ def test_failed_build_refuses_to_deploy(project: Path, remote: Path) -> None:
     assert remote_tip(remote) == tip
 
 
+def test_a_failed_build_leaves_remote_and_output_untouched_and_says_where(
+    project: Path, remote: Path
+) -> None:
+    """deploy builds with `build`'s own pipeline and publishes only a finished folder: a content
+    error stops it before git is asked to do anything, with the build's located message."""
+    assert run_cli("deploy", cwd=project).returncode == 0
+    refs = git("for-each-ref", "--format=%(refname) %(objectname)", cwd=remote)
+    output = project / "_site"
+    before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    events = project / "content" / "facts" / "events.yaml"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(index for index, line in enumerate(lines, 1) if "[alice]" in line)
+    column = lines[number - 1].index("alice") + 1
+    lines[number - 1] = lines[number - 1].replace("[alice]", "[alicia]")
+    events.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("deploy", cwd=project)
+    assert_clean_failure(
+        result,
+        "the build failed, so nothing was deployed",
+        f"content/facts/events.yaml:{number}:{column}: unknown player 'alicia'",
+        "did you mean 'alice'?",
+    )
+    assert "Pushed" not in result.stdout
+    assert git("for-each-ref", "--format=%(refname) %(objectname)", cwd=remote) == refs
+    after = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    assert after == before  # the previous build, as it was
+
+
 def test_failed_build_creates_no_branch(project: Path, remote: Path) -> None:
     (project / "content" / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     result = run_cli("deploy", cwd=project)
@@ -412,7 +440,8 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     tmp_path: Path, project: Path, remote: Path
 ) -> None:
     """--force replaces exactly the tip deploy looked at: if someone pushed since, it fails."""
-    from site_builder.deploy import _push, open_repository
+    from site_builder.gitpush import push_commit
+    from site_builder.gitrepo import open_repository
 
     inspected = hand_made_gh_pages(tmp_path, remote)
     other = tmp_path / "other"
@@ -424,7 +453,7 @@ def test_a_forced_push_never_overwrites_a_tip_it_did_not_inspect(
     repo = open_repository(project)
     site = repo.output("commit-tree", repo.output("rev-parse", "HEAD^{tree}"), "-m", "Site")
     with pytest.raises(DeployError, match=r"the push to 'origin' \(gh-pages\) was rejected"):
-        _push(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
+        push_commit(repo, "origin", str(remote), "gh-pages", site, replacing=inspected)
     assert remote_tip(remote) == meanwhile
 
 

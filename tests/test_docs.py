@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from site_builder.chart import (
+from site_builder.chartdata import (
     BURST_SHARE,
     BURST_WINDOW,
     LABELLED_MAX,
@@ -16,7 +16,7 @@ from site_builder.chart import (
 )
 from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
-from site_builder.markup import DEFAULT_EXTENSIONS
+from site_builder.mdengine import DEFAULT_EXTENSIONS
 from site_builder.model import PAGE_BUDGET, Era, Event, Player, Source, Update
 
 DOC = ROOT / "docs" / "content-model.md"

@@ -604,7 +604,8 @@ def test_a_rename_that_fails_halfway_puts_every_file_back(tmp_path: Path) -> Non
     """The second phase of serve's writes: a folder that refuses the new file (immutable here)
     after another file was already replaced; every file goes back as it was."""
     from site_builder.errors import OutputError
-    from site_builder.output import LiveOutput, OutputTree
+    from site_builder.liveoutput import LiveOutput
+    from site_builder.output import OutputTree
 
     def tree(version: str) -> OutputTree:
         made = OutputTree()

@@ -16,7 +16,18 @@ from conftest import ROOT, run_cli
 from scratch import problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site
-from site_builder.dates import (
+from site_builder.clock import Clock
+from site_builder.datefmt import DateFormatter
+from site_builder.dateparse import parse_date, parse_event_date
+from site_builder.errors import closest
+from site_builder.i18n import (
+    LanguageError,
+    Messages,
+    catalogue_labels,
+    parse_language,
+    shipped_languages,
+)
+from site_builder.periods import (
     CENTURY,
     DAY,
     DECADE,
@@ -24,20 +35,8 @@ from site_builder.dates import (
     MILLENNIUM,
     MONTH,
     YEAR,
-    Clock,
     Step,
-    parse_date,
-    parse_event_date,
     period_of,
-)
-from site_builder.errors import closest
-from site_builder.i18n import (
-    DateFormatter,
-    LanguageError,
-    Messages,
-    catalogue_labels,
-    parse_language,
-    shipped_languages,
 )
 
 sys.path.insert(0, str(ROOT / "tools"))

@@ -19,7 +19,7 @@ import pytest
 from conftest import FIXTURES, run_cli
 
 from site_builder.content import parse_yaml
-from site_builder.dates import parse_date
+from site_builder.dateparse import parse_date
 from site_builder.errors import ContentError
 from site_builder.importers.html import html_to_markdown, html_to_text
 from site_builder.importers.timelinejs import Imported, ImportOptions, import_timeline
@@ -124,7 +124,7 @@ def test_json_dates_keep_their_precision_and_years_before_the_common_era() -> No
 
 
 def _utc() -> Any:
-    from site_builder.dates import Clock
+    from site_builder.clock import Clock
 
     return Clock("UTC")
 

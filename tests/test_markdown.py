@@ -24,15 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scratch import problems_of, write_site
 
-from site_builder import markup
+from site_builder import markup, mdengine
 from site_builder.build import BuildOptions, SiteBuilder, build_site, load_site
 from site_builder.errors import ContentError
-from site_builder.markup import (
-    DEFAULT_EXTENSIONS,
-    MarkdownConverter,
-    MarkdownRenderer,
-    needles,
-)
+from site_builder.inlines import needles
+from site_builder.markup import MarkdownConverter, MarkdownRenderer
+from site_builder.mdengine import DEFAULT_EXTENSIONS
 from site_builder.model import MarkdownExtension
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -389,7 +386,7 @@ def test_a_text_nested_too_deeply_is_an_error_not_a_crash() -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack()) + 100)
     try:
-        with pytest.raises(markup.ConversionError) as raised:
+        with pytest.raises(mdengine.ConversionError) as raised:
             converter.convert(nested)
     finally:
         sys.setrecursionlimit(limit)
@@ -460,15 +457,15 @@ def test_each_distinct_text_is_converted_once_per_build_and_once_per_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     converted: list[str] = []
-    original = markup._convert
-    descriptions = markup._engine(markup._SMARTY_ONLY)  # site.yaml's description (smart_text)
+    original = mdengine.convert
+    descriptions = mdengine.engine_for(markup._SMARTY_ONLY)  # site.yaml's description (smart_text)
 
     def counting(engine: object, text: str) -> str:
         if engine is not descriptions:
             converted.append(text)
         return original(engine, text)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(markup, "_convert", counting)
+    monkeypatch.setattr(markup, "convert", counting)
     content = write_site(
         tmp_path,
         {
@@ -485,7 +482,7 @@ def test_each_distinct_text_is_converted_once_per_build_and_once_per_edit(
     overview = load_site(content).summaries[0].markdown
     # The body (on the timeline and on Alice's page, three times each) and the overview: two
     # texts, two conversions (setting the extensions up converts a test text, not counted).
-    texts = [text for text in converted if text != markup._PROBE]
+    texts = [text for text in converted if text != mdengine._PROBE]
     assert sorted(texts) == sorted(["The same *body* on every page.", overview])
     converted.clear()
     path = content / "summaries" / "overview.md"
@@ -518,7 +515,7 @@ def test_skipping_impossible_patterns_gives_python_markdowns_html() -> None:
         MarkdownExtension("pymdownx.details"),
     )
     stock = _stock([entry.name for entry in extensions])
-    engine = markup._engine(extensions)
+    engine = mdengine.engine_for(extensions)
     assert any(
         type(processor).__name__ == "_SkippingInlineProcessor"
         for processor in engine.md.treeprocessors
@@ -542,7 +539,7 @@ MARKDOWNISH = st.text(alphabet="*_`[]()!<>&;#\\^'\"-.:/ \nab1", max_size=120)
 @given(MARKDOWNISH)
 def test_skipping_impossible_patterns_on_any_text(text: str) -> None:
     stock = _stock([entry.name for entry in DEFAULT_EXTENSIONS])
-    engine = markup._engine(DEFAULT_EXTENSIONS)
+    engine = mdengine.engine_for(DEFAULT_EXTENSIONS)
     engine.md.reset()
     assert engine.md.convert(text) == stock.convert(text)
 

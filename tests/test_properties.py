@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.content import decode_text, parse_fact_list, parse_summary, parse_yaml
-from site_builder.dates import DateSyntaxError, FuzzyDate, parse_date
+from site_builder.datefmt import DateFormatter
+from site_builder.dateparse import parse_date
+from site_builder.dates import DateSyntaxError, FuzzyDate
 from site_builder.errors import ContentError, Problem
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.model import Event, Player, Record, Source, Update
 
 BRITISH = DateFormatter(Messages(parse_language("en-GB")))

@@ -14,7 +14,7 @@ import pytest
 from conftest import CONTENT, run_cli
 
 from site_builder.build import load_site
-from site_builder.dates import parse_date
+from site_builder.dateparse import parse_date
 from site_builder.feeds import atom_feed
 from site_builder.links import read_folder
 from site_builder.model import Update

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import CONTENT, run_cli
 
-from site_builder.dates import parse_date
+from site_builder.dateparse import parse_date
 
 
 @dataclass

@@ -14,8 +14,9 @@ from conftest import run_cli
 from scratch import load, problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site, check_site
+from site_builder.datefmt import DateFormatter
 from site_builder.errors import ContentError, Problem
-from site_builder.i18n import DateFormatter, Messages, parse_language
+from site_builder.i18n import Messages, parse_language
 from site_builder.render import Deferred, SiteRenderer
 
 # The minimal site's overview links to its one event; these tests write events of their own.

@@ -41,6 +41,7 @@ METHODS = [
     ("render.py", "python"),
     ("feeds.py", "python"),
     ("i18n.py", "python"),
+    ("datefmt.py", "python"),
 ]
 OPTIONS = {"theme/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 # Python callers: messages.text(label, text, ...) and messages.plural_text(label, one, many, n).

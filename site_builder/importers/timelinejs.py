@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from site_builder.clock import Clock
 from site_builder.content import Document, parse_yaml
-from site_builder.dates import MAX_YEAR_DIGITS, Clock, DateSyntaxError, FuzzyDate, parse_date
+from site_builder.dateparse import parse_date
+from site_builder.dates import MAX_YEAR_DIGITS, DateSyntaxError, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
 from site_builder.importers.html import (
     SCRIPT_ELEMENT,
