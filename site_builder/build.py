@@ -8,6 +8,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from site_builder.liveoutput import LiveOutput
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import ConversionError, extension_problems, extensions_of
 from site_builder.media import prepare_media
-from site_builder.model import Site
+from site_builder.model import Site, SourceText
 from site_builder.outlock import output_lock
 from site_builder.output import OutputTree
 from site_builder.render import (
@@ -41,7 +42,12 @@ from site_builder.render import (
 )
 from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import MarkdownText, markdown_texts, validate_site
+from site_builder.validate import (
+    MarkdownText,
+    markdown_texts,
+    unverified_quote_problems,
+    validate_site,
+)
 from site_builder.weight import over_budget, page_weights
 
 log = logging.getLogger(__name__)
@@ -55,7 +61,8 @@ class BuildOptions:
     templates: Path = Path("templates")
     out: Path = Path("_site")
     base_url: str | None = None
-    strict: bool = False  # a broken internal link fails the build instead of a warning
+    # A broken internal link, or a quote no source text can verify, fails instead of passing.
+    strict: bool = False
     jobs: int | None = None  # processes rendering pages; None: one per core for large sites
 
 
@@ -71,11 +78,14 @@ class BuildResult:
 
 
 def load_site(
-    content: Path, source_texts: Mapping[str, str] | None = None, memo: ParseMemo | None = None
+    content: Path,
+    source_texts: Mapping[str, SourceText] | None = None,
+    memo: ParseMemo | None = None,
 ) -> Site:
     """Load and validate a content folder; raise ContentError listing every problem.
 
-    `memo` keeps parsed fact files between loads (see content.load_content).
+    `source_texts` (from --source-text) add texts to sources, or replace the text a source
+    names. `memo` keeps parsed fact files between loads (see content.load_content).
     """
     loaded = load_content(content, memo)
     problems = list(loaded.problems)
@@ -84,6 +94,21 @@ def load_site(
     problems += extension_problems(loaded.config)
     media_files, media_problems = prepare_media([*loaded.events, *loaded.players], content)
     problems += media_problems
+    texts = dict(loaded.source_texts)
+    known = {source.id for source in loaded.sources}
+    for source_id, text in (source_texts or {}).items():
+        if source_id in known:
+            texts[source_id] = text
+        else:
+            problems.append(
+                Problem(
+                    "--source-text",
+                    f"unknown source '{source_id}'",
+                    None,
+                    None,
+                    f"known source ids: {', '.join(sorted(known))}",
+                )
+            )
     site = Site(
         config=loaded.config,
         sources=tuple(loaded.sources),
@@ -94,10 +119,13 @@ def load_site(
         eras=tuple(loaded.eras),
         media_files=media_files,
         unusable_ids={kind: frozenset(ids) for kind, ids in loaded.unusable_ids.items()},
+        source_texts=texts,
+        drafts=tuple(loaded.drafts),
+        partial=tuple(loaded.partial),
     )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.
-    problems += validate_site(site, source_texts)
+    problems += validate_site(site)
     if problems:
         raise ContentError(problems)
     for warning in _once_each(loaded.warnings):
@@ -204,7 +232,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
                 links, lambda path: _file_size(folder / path), _base(site, options)
             )
             broken += over_budget(weights)
-            _report_broken_links(broken, options)
+            _report_broken_links(broken, options, unverified_quote_problems(site))
             staging.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
@@ -261,7 +289,7 @@ def _in_workers(
     # this process (each write makes the kernel copy the page).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_as_a_worker) as pool:
             yield from pool.imap(_run_task, chunks)  # in order: same errors, same output
     finally:
         gc.unfreeze()
@@ -346,6 +374,13 @@ class _ChunkResult:
     problems: list[Problem]
 
 
+def _as_a_worker() -> None:
+    """A worker process ends quietly when the pool is done with it: it must not inherit the
+    command's SIGTERM handler (which turns the signal into Ctrl-C, for the command's clean-up),
+    or the pool's closing SIGTERM prints a KeyboardInterrupt traceback from every worker."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _render_chunk(renderer: SiteRenderer, staging: Staging, indexes: range) -> _ChunkResult:
     links: dict[str, PageLinks] = {}
     problems: list[Problem] = []
@@ -407,7 +442,9 @@ def write_tree(
     changed are replaced, all or none. Returns the number of HTML pages.
     """
     _report_broken_links(
-        link_problems(site, tree, options) + budget_problems(site, tree, options), options
+        link_problems(site, tree, options) + budget_problems(site, tree, options),
+        options,
+        unverified_quote_problems(site),
     )
     if live is None:
         tree.commit(options.out, protected=(options.content, options.templates))
@@ -416,24 +453,32 @@ def write_tree(
     return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
-def _report_broken_links(broken: list[Problem], options: BuildOptions) -> None:
-    """Broken links and pages over the weight budget: warnings, or errors with --strict."""
-    if broken and options.strict:
-        raise ContentError(broken)
+def _report_broken_links(
+    broken: list[Problem], options: BuildOptions, unverified: list[Problem] | None = None
+) -> None:
+    """Broken links and pages over the weight budget: warnings, or errors with --strict, which
+    also fails on quotes no source text can verify."""
+    if options.strict and (broken or unverified):
+        raise ContentError([*broken, *(unverified or [])])
     for problem in broken:
         log.warning("%s", problem)
 
 
 @_collecting_less()
-def check_site(options: BuildOptions, source_texts: Mapping[str, str] | None = None) -> Site:
-    """Run every validation, including template rendering in memory; write nothing."""
+def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | None = None) -> Site:
+    """Run every validation, including template rendering in memory; write nothing.
+
+    With --strict, quotes of a source that has no text (so cannot be verified) are an error.
+    """
     site = load_site(options.content, source_texts)
     converter = MarkdownConverter(extensions_of(site.config))
     convert_markdown(site, converter, options.jobs)  # on every core for a large site
     tree = render_tree(site, options, converter=converter)
-    broken = link_problems(site, tree, options)
-    if broken:
-        raise ContentError(broken)
+    problems = link_problems(site, tree, options)
+    if options.strict:
+        problems += unverified_quote_problems(site)
+    if problems:
+        raise ContentError(problems)
     for problem in budget_problems(site, tree, options):
         log.warning("%s", problem)  # a heavy page is not an error in the content
     return site

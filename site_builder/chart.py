@@ -104,4 +104,6 @@ def timeline_chart(
         lanes=tuple(lane for lane in lanes if lane is not None) if len(lanes) > 1 else (),
         ongoing=any(mark.tail_x is not None for panel in panels for mark in panel.marks),
         inset_count=len(burst) if burst else 0,
+        doubtful_count=sum(1 for e in drawn if e.standing in ("unconfirmed", "disputed")),
+        retracted_count=sum(1 for event in drawn if event.standing == "retracted"),
     )

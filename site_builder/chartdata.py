@@ -87,6 +87,7 @@ class ChartEvent:
     date_text: str
     status: str
     lane: str | None = None
+    standing: str = "verified"  # the event's verification
 
 
 @dataclass(frozen=True)
@@ -154,14 +155,16 @@ class ChartMark:
     cx: float
     cy: float
     tail_x: float | None  # an ongoing event's line runs on to the "as of" date (or the edge)
+    standing: str = "verified"  # unconfirmed and disputed marks are pale, retracted ones empty
 
 
 @dataclass(frozen=True)
 class MarkGroup:
-    """Marks drawn alike (same shape and status), so that they share one SVG group."""
+    """Marks drawn alike (same shape, status and standing), so that they share one SVG group."""
 
     shape: str
     status: str
+    standing: str
     marks: tuple[ChartMark, ...]
 
 
@@ -246,6 +249,8 @@ class TimelineChart:
     lanes: tuple[str, ...]
     ongoing: bool
     inset_count: int
+    doubtful_count: int = 0  # unconfirmed or disputed
+    retracted_count: int = 0
 
     @property
     def main(self) -> ChartPanel:

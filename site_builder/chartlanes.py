@@ -171,6 +171,7 @@ def _mark(event: ChartEvent, span: Span, y: float, tail_to: float | None) -> Cha
         cx=svg_round((start_x + end_x) / 2),
         cy=y + BAR_HEIGHT // 2,
         tail_x=tail,
+        standing=event.standing,
     )
 
 
@@ -231,10 +232,10 @@ def _extent(mark: ChartMark) -> tuple[float, float]:
 
 
 def _groups(marks: Sequence[ChartMark]) -> tuple[MarkGroup, ...]:
-    found: dict[tuple[str, str], list[ChartMark]] = {}
+    found: dict[tuple[str, str, str], list[ChartMark]] = {}
     for mark in marks:
-        found.setdefault((mark.shape, mark.status), []).append(mark)
-    return tuple(MarkGroup(shape, status, tuple(items)) for (shape, status), items in found.items())
+        found.setdefault((mark.shape, mark.status, mark.standing), []).append(mark)
+    return tuple(MarkGroup(*key, tuple(items)) for key, items in found.items())
 
 
 def _bracket(

@@ -26,6 +26,8 @@ from site_builder.errors import MACHINE_ERRNOS, Interrupted, SiteError, UsageErr
 if TYPE_CHECKING:
     from site_builder.build import BuildOptions
     from site_builder.importers.timelinejs import Imported as ImportResult
+    from site_builder.model import SourceText
+    from site_builder.validate import SourceQuotes
 
 # The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
 # `build` of an unchanged site, --help and --version answer without loading it.
@@ -76,7 +78,10 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", parents=[common], help="render the whole site")
     build.add_argument(
-        "--strict", action="store_true", help="fail on a broken internal link instead of warning"
+        "--strict",
+        action="store_true",
+        help="fail on a broken internal link instead of warning, and on quotes that cannot be "
+        "verified (their source has no text)",
     )
     build.add_argument(
         "--no-cache",
@@ -100,7 +105,13 @@ def make_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SOURCE_ID=PATH",
-        help="check that quotes citing SOURCE_ID occur verbatim in PATH (repeatable)",
+        help="check the quotes citing SOURCE_ID against PATH instead of the text the source "
+        "names (repeatable)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when quotes cannot be verified (their source has no text)",
     )
     check.set_defaults(run=run_check)
     _add_publish_commands(commands, common)
@@ -200,45 +211,83 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _source_texts(pairs: list[str]) -> dict[str, str]:
+def _source_texts(pairs: list[str]) -> dict[str, SourceText]:
+    from site_builder.model import SourceText
+
     texts = {}
     for pair in pairs:
         source_id, equals, path = pair.partition("=")
         if not equals or not source_id or not path:
             raise UsageError(f"--source-text expects SOURCE_ID=PATH, got {pair!r}")
         try:
-            texts[source_id] = Path(path).read_text(encoding="utf-8")
+            texts[source_id] = SourceText(path, Path(path).read_text(encoding="utf-8"))
         except OSError as error:
             raise UsageError(f"cannot read {path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path} is not UTF-8 text\n    hint: save it as UTF-8") from None
     return texts
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """`site-builder check`."""
+    """`site-builder check`: every problem, or a summary with each source's verified quotes."""
     texts = _source_texts(args.source_text)
     from site_builder.build import check_site
+    from site_builder.validate import quote_report
 
     site = check_site(_options(args), texts)
-    if not args.quiet:
-        quotes = sum(
-            1
-            for record in site.cited_records()
-            for item in record.evidence
-            if item.quote is not None and item.source in texts
+    if args.quiet:
+        return 0
+    counts = ", ".join(
+        count_of(len(items), noun)
+        for items, noun in (
+            (site.events, "event"),
+            (site.players, "player"),
+            (site.sources, "source"),
+            (site.summaries, "summary"),
+            *(((site.eras, "era"),) if site.eras else ()),
         )
-        checked = f"; {quotes} quotes found verbatim in their source" if texts else ""
-        counts = ", ".join(
-            count_of(len(items), noun)
-            for items, noun in (
-                (site.events, "event"),
-                (site.players, "player"),
-                (site.sources, "source"),
-                (site.summaries, "summary"),
-                *(((site.eras, "era"),) if site.eras else ()),
-            )
-        )
-        print(f"No problems: {counts}{checked}")
+    )
+    print(f"No problems: {counts}")
+    for line in describe_quotes(quote_report(site)):
+        print(line)
+    if site.drafts:
+        print(f"{count_of(len(site.drafts), 'draft')}, not on the site:")
+        for draft in site.drafts:
+            print(f"  {draft.path}:{draft.line}: {draft.kind} '{draft.name}'")
     return 0
+
+
+def describe_quotes(reports: Sequence[SourceQuotes]) -> list[str]:
+    """Per source, how many of its quotes were found in its text, or why none could be."""
+    from site_builder.quotes import NORMALISATION
+
+    lines = [
+        f"Quotes checked against their source's text (Unicode {NORMALISATION}, runs of white "
+        "space read as one space):"
+    ]
+    unverified = 0
+    for report in reports:
+        name = report.source.id
+        if not report.quotes:
+            notes = f" ({count_of(report.notes, 'note')})" if report.notes else ""
+            lines.append(f"  {name}: no quotes{notes}")
+        elif report.text_path is None:
+            unverified += 1
+            lines.append(
+                f"  {name}: {count_of(report.quotes, 'quote')} NOT verified: the source has no "
+                "text (add text: PATH to it, or pass --source-text)"
+            )
+        else:
+            lines.append(
+                f"  {name}: {report.verified} of {count_of(report.quotes, 'quote')} found in "
+                f"{report.text_path}"
+            )
+    if unverified:
+        lines.append(
+            f"{count_of(unverified, 'source')} with quotes that could not be verified: "
+            "--strict fails on them"
+        )
+    return lines
 
 
 def _add_publish_commands(

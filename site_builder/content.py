@@ -7,6 +7,7 @@ Parsing functions take text plus a path used only in messages; `load_content` do
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from site_builder.clock import Clock
 from site_builder.errors import ContentError, Problem, closest
@@ -26,6 +27,7 @@ from site_builder.model import (
     ANY_ID,
     RENAMED_FIELDS,
     RENAMED_VALUES,
+    Draft,
     Era,
     Event,
     Origin,
@@ -33,6 +35,7 @@ from site_builder.model import (
     Record,
     SiteConfig,
     Source,
+    SourceText,
     Summary,
     SummaryMeta,
     Update,
@@ -99,6 +102,12 @@ class Loaded:
     summaries: list[Summary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Entries marked `draft: true`, kept off the site.
+    drafts: list[Draft] = field(default_factory=list)
+    # What passed of events and players that failed their field checks (see build_record).
+    partial: list[Event | Player | Source] = field(default_factory=list)
+    # Texts of the sources that name one (`text:`), by source id.
+    source_texts: dict[str, SourceText] = field(default_factory=dict)
     # Ids of items that failed to load, by kind: references to them are not reported again.
     unusable_ids: dict[str, set[str]] = field(
         default_factory=lambda: {"source": set(), "player": set(), "event": set()}
@@ -705,11 +714,14 @@ def build_record(
     document: Document,
     at: tuple[str | int, ...],
     problems: list[Problem],
+    partial: list[Any] | None = None,
     clock: Clock | None = None,
 ) -> RecordT | None:
     """Validate one mapping into a record; on failure add located problems and return None.
 
-    `clock` is the site's time zone, which times of day are read in.
+    With `partial`, a record that carries evidence and fails is added to it with the fields
+    that passed (see `_salvage`), for the checks that span files. `clock` is the site's time
+    zone, which times of day are read in.
     """
     line, column = _nearest(document.values, at)
     if not isinstance(data, dict):
@@ -739,14 +751,83 @@ def build_record(
             )
         )
         return None
+    origin = _origin(path, document, at, renamed)
+    context = {"clock": clock} if clock is not None else None
     try:
-        return model.model_validate(
-            {**data, "origin": _origin(path, document, at, renamed)},
-            context={"clock": clock} if clock is not None else None,
-        )
+        return model.model_validate({**data, "origin": origin}, context=context)
     except ValidationError as error:
         problems.extend(_problems_from_validation(error, model, path, document, at, renamed))
+        # Facts carry evidence to check; a source carries the text that evidence is checked
+        # against.
+        checked_across_files = "evidence" in model.model_fields or model is Source
+        if partial is not None and checked_across_files and data.get("draft") is not True:
+            salvaged = _salvage(model, data, error, origin, context)
+            if salvaged is not None:
+                partial.append(salvaged)
         return None
+
+
+def _salvage(
+    model: type[RecordT],
+    data: dict[str, Any],
+    error: ValidationError,
+    origin: Origin,
+    context: dict[str, Any] | None,
+) -> RecordT | None:
+    """A record of the fields that passed their checks, for the checks that span files.
+
+    A malformed date must not hide the same record's unknown references, misquoted evidence or
+    leftover placeholders until the next run. Fields that failed are left out (their problems
+    are already reported); in a list of items (evidence), only the items that failed are.
+    """
+    bad: dict[str, set[int] | None] = {}  # field -> failed item indexes; None: the whole field
+    for detail in error.errors():
+        loc = detail["loc"]
+        if not loc or not isinstance(loc[0], str):
+            return None  # a rule about the record as a whole: nothing to keep
+        name = loc[0]
+        items = bad.get(name, set())
+        if len(loc) > 1 and isinstance(loc[1], int) and items is not None:
+            bad[name] = items | {loc[1]}
+        else:
+            bad[name] = None
+    values: dict[str, Any] = {}
+    spots = dict(origin.spots)
+    for name in model.model_fields:
+        if name == "origin" or name not in data or (name in bad and bad[name] is None):
+            continue
+        value = data[name]
+        failed_items = bad.get(name)
+        if failed_items and isinstance(value, list):
+            kept = [index for index in range(len(value)) if index not in failed_items]
+            value = [value[index] for index in kept]
+            spots = _renumbered(spots, name, kept)
+        try:
+            values[name] = _field_adapter(model, name).validate_python(value, context=context)
+        except ValidationError:
+            continue
+    failed_fields = frozenset(bad)  # wholly, or some of their items
+    origin = Origin(origin.path, origin.line, origin.column, spots, failed_fields)
+    return model.model_construct(**values, origin=origin)  # type: ignore[return-value]
+
+
+def _renumbered(spots: Spots, name: str, kept: list[int]) -> Spots:
+    """Positions of a list field's items after the failed ones were left out."""
+    new_index = {old: new for new, old in enumerate(kept)}
+    renumbered: Spots = {}
+    for key, spot in spots.items():
+        if len(key) > 1 and key[0] == name and isinstance(key[1], int):
+            if key[1] not in new_index:
+                continue
+            key = (name, new_index[key[1]], *key[2:])
+        renumbered[key] = spot
+    return renumbered
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator of one field of a model, on its own."""
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
 
 
 def _renamed(
@@ -835,9 +916,11 @@ def parse_fact_list(
     problems: list[Problem],
     unusable_ids: set[str] | None = None,
     warnings: list[Problem] | None = None,
+    partial: list[Any] | None = None,
     clock: Clock | None = None,
 ) -> list[RecordT]:
-    """Parse a fact file (a YAML list of mappings) into records, collecting problems."""
+    """Parse a fact file (a YAML list of mappings) into records, collecting problems (and, in
+    `partial`, what passed of the records that failed: see `build_record`)."""
     try:
         document = parse_yaml(text, path)
     except ContentError as error:
@@ -863,7 +946,7 @@ def parse_fact_list(
         return []
     records = []
     for index, item in enumerate(document.data):
-        record = build_record(model, item, path, document, (index,), problems, clock)
+        record = build_record(model, item, path, document, (index,), problems, partial, clock)
         if warnings is not None:
             warnings += document.warnings
         document.warnings.clear()
@@ -1024,6 +1107,7 @@ class _ParsedFile:
     problems: list[Problem]
     unusable_ids: set[str]
     warnings: list[Problem] = field(default_factory=list)
+    partial: list[Any] = field(default_factory=list)
 
 
 class ParseMemo:
@@ -1065,26 +1149,32 @@ class ParseMemo:
 
 
 def _load_facts(
+    loaded: Loaded,
     content_dir: Path,
     relative: str,
     model: type[RecordT],
-    problems: list[Problem],
+    kind: str,
     required: bool = True,
-    unusable_ids: set[str] | None = None,
     memo: ParseMemo | None = None,
-    warnings: list[Problem] | None = None,
     clock: Clock | None = None,
 ) -> list[RecordT]:
+    """The published records of one kind; drafts, partial records, problems and warnings go
+    to `loaded`."""
     files = fact_files(content_dir, relative) or [content_dir / relative]
     records: list[RecordT] = []
     for path in files:
         parsed = _parse_fact_file(path, model, required, memo, clock or Clock())
-        records += parsed.records
-        problems += parsed.problems
-        if warnings is not None:
-            warnings += parsed.warnings
-        if unusable_ids is not None:
-            unusable_ids |= parsed.unusable_ids
+        for record in parsed.records:
+            if getattr(record, "draft", False):
+                name = getattr(record, "id", None) or str(getattr(record, "date", ""))
+                loaded.drafts.append(Draft(kind, name, str(path), record.origin.line))
+            else:
+                records.append(record)
+        loaded.partial += parsed.partial
+        loaded.problems += parsed.problems
+        loaded.warnings += parsed.warnings
+        if kind in loaded.unusable_ids:
+            loaded.unusable_ids[kind] |= parsed.unusable_ids
     return records
 
 
@@ -1104,6 +1194,7 @@ def _parse_fact_file(
     warnings: list[Problem] = []
     unusable: set[str] = set()
     records: list[Any] = []
+    partial: list[Any] = []
     data = _read_data(path, problems, required)
     digest = hashlib.blake2b(data, digest_size=16).digest() if data is not None else b""
     same = memo._same_bytes(key, digest, clock) if memo is not None and data is not None else None
@@ -1116,9 +1207,11 @@ def _parse_fact_file(
             # reference to this kind can be checked.
             unusable.add(ANY_ID)
         else:
-            records = parse_fact_list(model, text, str(path), problems, unusable, warnings, clock)
+            records = parse_fact_list(
+                model, text, str(path), problems, unusable, warnings, partial, clock
+            )
         parsed = _ParsedFile(
-            stamp or (-1, -1, -1), digest, clock, records, problems, unusable, warnings
+            stamp or (-1, -1, -1), digest, clock, records, problems, unusable, warnings, partial
         )
     if memo is not None and data is not None and stamp is not None:
         memo._keep(key, parsed)
@@ -1149,39 +1242,28 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         # times without an offset are not reported a second time.
         clock = loaded.config.clock if loaded.config is not None else Clock(known=False)
         loaded.sources = _load_facts(
-            content_dir,
-            SOURCES_FILE,
-            Source,
-            problems,
-            unusable_ids=unusable["source"],
-            memo=memo,
-            clock=clock,
+            loaded, content_dir, SOURCES_FILE, Source, "source", memo=memo, clock=clock
         )
-        loaded.players = _load_facts(
-            content_dir,
-            PLAYERS_FILE,
-            Player,
-            problems,
-            unusable_ids=unusable["player"],
-            memo=memo,
-            warnings=loaded.warnings,
-        )
+        loaded.players = _load_facts(loaded, content_dir, PLAYERS_FILE, Player, "player", memo=memo)
         loaded.events = _load_facts(
-            content_dir,
-            EVENTS_FILE,
-            Event,
-            problems,
-            unusable_ids=unusable["event"],
-            memo=memo,
-            warnings=loaded.warnings,
-            clock=clock,
+            loaded, content_dir, EVENTS_FILE, Event, "event", memo=memo, clock=clock
         )
         loaded.updates = _load_facts(
-            content_dir, UPDATES_FILE, Update, problems, required=False, memo=memo, clock=clock
+            loaded,
+            content_dir,
+            UPDATES_FILE,
+            Update,
+            "update",
+            required=False,
+            memo=memo,
+            clock=clock,
         )
         loaded.eras = _load_facts(
-            content_dir, ERAS_FILE, Era, problems, required=False, memo=memo, clock=clock
+            loaded, content_dir, ERAS_FILE, Era, "era", required=False, memo=memo, clock=clock
         )
+        # A source with a malformed field still has its text read, for its quotes' sake.
+        salvaged = [record for record in loaded.partial if isinstance(record, Source)]
+        loaded.source_texts = load_source_texts(content_dir, [*loaded.sources, *salvaged], problems)
     summary_dir = content_dir / "summaries"
     for path in sorted(summary_dir.glob("*.md")):
         text = _read(path, problems, required=True)
@@ -1201,6 +1283,60 @@ def load_content(content_dir: Path, memo: ParseMemo | None = None) -> Loaded:
         len(loaded.summaries),
     )
     return loaded
+
+
+# A source's text may be a long document (a full report, a transcript, a judgment).
+MAX_SOURCE_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def load_source_texts(
+    content_dir: Path, sources: list[Source], problems: list[Problem]
+) -> dict[str, SourceText]:
+    """The text of each source that names one, by source id; a text that is missing, unreadable
+    or outside the content folder is a problem at the source's `text` field."""
+    texts: dict[str, SourceText] = {}
+    root = content_dir.resolve()
+    for source in sources:
+        # (A salvaged source may lack its id or its text: they are what failed.)
+        written: str | None = getattr(source, "text", None)
+        if written is None or getattr(source, "id", None) is None:
+            continue
+        path = content_dir / written
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            problems.append(
+                _text_problem(
+                    source,
+                    f"the text of source '{source.id}' is not found: {path}",
+                    f"save the source's words as a UTF-8 text file at {path}, or correct "
+                    "the path (it is written from the content folder)",
+                )
+            )
+            continue
+        if not resolved.is_relative_to(root):
+            problems.append(
+                _text_problem(
+                    source,
+                    f"the text of source '{source.id}' leads out of the content folder: "
+                    f"{path} is {resolved}",
+                    "keep source texts inside the content folder (a symbolic link out of it "
+                    "is refused): copy the file in",
+                )
+            )
+            continue
+        try:
+            text = decode_text(read_bytes(path, MAX_SOURCE_TEXT_BYTES), str(path))
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        texts[source.id] = SourceText(str(path), text)
+    return texts
+
+
+def _text_problem(source: Source, message: str, hint: str) -> Problem:
+    line, column = source.origin.at("text")
+    return Problem(source.origin.path, message, line, column, hint)
 
 
 def _missing_folder(folder: Path) -> Problem | None:

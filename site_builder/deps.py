@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from site_builder.model import Event, Player, Site
+from site_builder.model import FACT_KINDS, Event, Player, Site, parse_fact_ref
 from site_builder.urls import (
     EMBED_TIMELINE,
     HOME,
@@ -26,6 +26,7 @@ from site_builder.urls import (
     PLAYERS,
     SOURCES,
     TIMELINE,
+    UPDATES,
     player_path,
 )
 
@@ -38,6 +39,7 @@ KNOWN_TEMPLATES = frozenset(
         "player.html",
         "sources.html",
         "summary.html",
+        "updates.html",
         "404.html",
         "embed.html",
     }
@@ -109,7 +111,11 @@ def diff_sites(old: Site, new: Site) -> Changes:
         reasons.append("summary front matter")
     old_bodies = {s.slug: s.markdown for s in old.summaries}
     summaries = {s.slug for s in new.summaries if old_bodies.get(s.slug) != s.markdown}
-    sources = [_dump(s) for s in old.sources] != [_dump(s) for s in new.sources]
+    sources = [_dump(s) for s in old.sources] != [_dump(s) for s in new.sources] or {
+        # A source's text decides where its quotes' links open the source.
+        key: text.text
+        for key, text in old.source_texts.items()
+    } != {key: text.text for key, text in new.source_texts.items()}
     players = _changed_ids(old.players, new.players)
     events = _changed_ids(old.events, new.events)
     player_order = [p.id for p in old.players] != [p.id for p in new.players]
@@ -205,7 +211,22 @@ def _content_pages(old: Site, new: Site, changes: Changes) -> set[str] | None:
                     stale |= {player_path(p) for p in _mentioned(event)}
     for slug in changes.summaries:
         stale.add(HOME if slug == new.config.home else f"{slug}/")
+    if changes.sources or _names_any(old, new, changes):
+        stale.add(UPDATES)  # it names facts (title, standing) and marks sources
     return stale
+
+
+def _names_any(old: Site, new: Site, changes: Changes) -> bool:
+    """True when an update names a changed event or player (a player page's or an event's
+    title or standing shows on the updates page)."""
+    changed = {("event", i) for i in changes.events} | {("player", i) for i in changes.players}
+    for site in (old, new):
+        for update in site.updates:
+            for ref in update.facts:
+                kind, fact_id = parse_fact_ref(ref)
+                if any((k, fact_id) in changed for k in ((kind,) if kind else FACT_KINDS)):
+                    return True
+    return False
 
 
 def template_closure(environment: jinja2.Environment, name: str) -> frozenset[str] | None:

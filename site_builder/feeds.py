@@ -16,10 +16,23 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
+
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
-from site_builder.i18n import Messages, parse_language
-from site_builder.model import SITE_KINDS, Event, Player, Site, Update, suggest_slug
+from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
+from site_builder.model import (
+    CORRECTING_KINDS,
+    SITE_KINDS,
+    Event,
+    Evidence,
+    Player,
+    Site,
+    Source,
+    Update,
+    suggest_slug,
+)
+from site_builder.quotes import quote_link
 from site_builder.urls import (
     EMBED_TIMELINE,
     HOME,
@@ -28,10 +41,12 @@ from site_builder.urls import (
     PLAYERS,
     SOURCES,
     TIMELINE,
+    UPDATES,
     UrlBuilder,
     event_path,
     player_path,
     summary_path,
+    update_path,
 )
 
 SITEMAP = "sitemap.xml"
@@ -62,27 +77,39 @@ class PageMeta:
 def page_meta(
     site: Site, path: str, title: str, description: str, urls: UrlBuilder, messages: Messages
 ) -> PageMeta:
-    """Open Graph type, shareable URL and JSON-LD for the page at a site path."""
+    """Open Graph type, shareable URL and JSON-LD for the page at a site path.
+
+    Every page that shows facts says when the explainer was last modified and carries the
+    corrections of the facts it shows (schema.org CorrectionComment).
+    """
     share_url = urls.absolute(path) if urls.is_absolute and path != NOT_FOUND else None
     summaries = {summary_path(s.slug): s for s in site.summaries if s.slug != site.config.home}
     player_id = path.removeprefix("players/").removesuffix("/")
     player = site.players_by_id.get(player_id) if path == player_path(player_id) else None
     data: dict[str, Any] | None
     og_type = "website"
+    every_correction = _corrections(site, urls, None)
     if path == HOME:
         og_type = "article"
-        data = _graph(_website(site, urls), _article(site, urls, path, title, description))
+        article = _article(site, urls, path, title, description, every_correction)
+        data = _graph(_website(site, urls), article)
     elif path in summaries:
         og_type = "article"
-        data = _graph(_article(site, urls, path, title, description))
+        data = _graph(_article(site, urls, path, title, description, []))
     elif player is not None:
-        data = _graph(_player(site, player, urls))
+        data = _graph(*_player_page(site, player, urls, messages, title, description))
     elif path.startswith(TIMELINE) and path in site.timeline_pages:
         # A split timeline's index lists no events itself: each year's page describes its own.
-        events = [_event(site, event, urls, messages) for event in site.timeline_pages[path]]
-        data = _graph(_collection(site, urls, path, title, description, events))
-    elif path in (PLAYERS, SOURCES):
-        data = _graph(_collection(site, urls, path, title, description, []))
+        shown = site.timeline_pages[path]
+        events = [_event(site, event, urls, messages) for event in shown]
+        corrections = _corrections(site, urls, {("event", event.id) for event in shown})
+        data = _graph(_collection(site, urls, path, title, description, events, corrections))
+    elif path == PLAYERS:
+        facts = {("player", p.id) for p in site.players}
+        corrections = _corrections(site, urls, facts)
+        data = _graph(_collection(site, urls, path, title, description, [], corrections))
+    elif path in (SOURCES, UPDATES):
+        data = _graph(_collection(site, urls, path, title, description, [], every_correction))
     else:
         data = None
     return PageMeta(og_type, share_url, data)
@@ -119,10 +146,15 @@ def _website(site: Site, urls: UrlBuilder) -> dict[str, Any]:
 
 
 def _article(
-    site: Site, urls: UrlBuilder, path: str, title: str, description: str
+    site: Site,
+    urls: UrlBuilder,
+    path: str,
+    title: str,
+    description: str,
+    corrections: list[dict[str, Any]],
 ) -> dict[str, Any]:
     published, modified = _publication_dates(site)
-    return {
+    node: dict[str, Any] = {
         "@type": SITE_KINDS[site.config.kind],
         "headline": title[:110],  # schema.org and search engines cap headlines at 110 characters
         "description": description,
@@ -135,18 +167,155 @@ def _article(
         "publisher": _publisher(site),
         "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
     }
+    if corrections:
+        node["correction"] = corrections
+    if site.config.kind == "live" and site.config.no_longer_updated is not None:
+        node["coverageEndTime"] = site.config.no_longer_updated.start.iso()
+    return node
+
+
+def _corrections(
+    site: Site, urls: UrlBuilder, facts: set[tuple[str, str]] | None
+) -> list[dict[str, Any]]:
+    """CorrectionComments of the corrections and clarifications naming any of `facts` (all of
+    them for None), oldest first."""
+    nodes = []
+    for entry in site.update_entries:
+        update = entry.update
+        if update.kind not in CORRECTING_KINDS:
+            continue
+        named = {(kind, record.id) for kind, record in _facts_of(site, update)}
+        if facts is not None and not named & facts:
+            continue
+        nodes.append(
+            {
+                "@type": "CorrectionComment",
+                "text": update.summary,
+                "datePublished": update.date.start.iso(),
+                "url": urls.absolute(update_path(entry.anchor)),
+            }
+        )
+    return nodes
+
+
+def _facts_of(site: Site, update: Update) -> list[tuple[str, Event | Player]]:
+    """The facts an update names, with their kinds ("event", "player")."""
+    return [found for ref in update.facts if (found := site.fact(ref)) is not None]
+
+
+def _standing(messages: Messages, record: Event | Player) -> str | None:
+    """ "Unconfirmed: ..." for a fact that is not simply verified, with the editors' note."""
+    words = verification_words(messages, record.verification)
+    if words is None:
+        return None
+    text = f"{words.label}: {words.explanation}"
+    return f"{text} {record.verification_note}" if record.verification_note else text
 
 
 def _publication_dates(site: Site) -> tuple[str, str]:
     """First and latest update (the explainer is a living document), else the as-of date."""
-    updates = sorted(site.updates, key=lambda update: update.date.sort_key())
+    entries = site.update_entries
     as_of = site.config.as_of.start.iso()
-    if not updates:
+    if not entries:
         return as_of, as_of
-    return updates[0].date.start.iso(), updates[-1].date.start.iso()
+    return entries[0].update.date.start.iso(), entries[-1].update.date.start.iso()
 
 
-def _player(site: Site, player: Player, urls: UrlBuilder) -> dict[str, Any]:
+def _player_page(
+    site: Site,
+    player: Player,
+    urls: UrlBuilder,
+    messages: Messages,
+    title: str,
+    description: str,
+) -> list[dict[str, Any]]:
+    """A player's page: the ProfilePage (modified, corrected), the player, and each quote the
+    player said as a Quotation."""
+    url = urls.absolute(player_path(player.id))
+    facts = {("player", player.id)} | {("event", e.id) for e in site.events_of(player.id)}
+    _, modified = _publication_dates(site)
+    page: dict[str, Any] = {
+        "@type": "ProfilePage",
+        "name": title,
+        "description": description,
+        "url": url,
+        "inLanguage": parse_language(site.config.language).tag,
+        "dateModified": modified,
+        "mainEntity": {"@id": url + "#player"},
+        "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
+    }
+    corrections = _corrections(site, urls, facts)
+    if corrections:
+        page["correction"] = corrections
+    quotes = [
+        _quotation(site, player, event, item, urls)
+        for event, item in _unique(site.quotes_of(player.id))
+    ]
+    return [page, _player(site, player, urls, messages), *quotes]
+
+
+def _unique(quotes: list[tuple[Event, Evidence]]) -> list[tuple[Event, Evidence]]:
+    seen: set[str] = set()
+    found = []
+    for event, item in quotes:
+        if item.quote not in seen:
+            seen.add(item.quote or "")
+            found.append((event, item))
+    return found
+
+
+# schema.org types of organisations: their words are their creation (a person's are spoken).
+_ORGANIZATION_TYPES = frozenset(
+    {
+        "Organization", "GovernmentOrganization", "Corporation", "NGO", "NewsMediaOrganization",
+        "PoliticalParty", "EducationalOrganization", "MedicalOrganization", "SportsTeam",
+        "SportsOrganization", "LocalBusiness", "Consortium", "ResearchOrganization",
+        "FundingScheme", "Project", "LibrarySystem", "WorkersUnion", "Airline",
+    }
+)  # fmt: skip
+
+
+def _quotation(
+    site: Site, speaker: Player, event: Event, item: Evidence, urls: UrlBuilder
+) -> dict[str, Any]:
+    """Words a player said, as a schema.org Quotation based on the source that reports them."""
+    source = site.sources_by_id[item.source]
+    who = {"@id": urls.absolute(player_path(speaker.id)) + "#player", "name": speaker.name}
+    node: dict[str, Any] = {"@type": "Quotation", "text": item.quote}
+    schema_type = site.kind_types.get(speaker.kind, "Thing")
+    if schema_type == "Person":
+        node["spokenByCharacter"] = who
+        node["creator"] = who
+    elif schema_type in _ORGANIZATION_TYPES:
+        node["creator"] = who
+    else:
+        node["about"] = who  # a ship or a place does not speak; the quote is about it
+    node["isBasedOn"] = _creative_work(source)
+    if source.url and item.quote and source.url.lower().startswith("http"):
+        node["url"] = quote_link(source.url, site.text_index(source.id), item.quote)
+    node["about" if "about" not in node else "mentions"] = {
+        "@type": "Event",
+        "name": event.title,
+        "url": urls.absolute(event_path(event.id, site.timeline_page_of(event.id))),
+    }
+    return node
+
+
+def _creative_work(source: Source) -> dict[str, Any]:
+    """A source as the CreativeWork a quote is based on."""
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.url:
+        node["url"] = source.url
+    if source.publisher:
+        node["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published:
+        node["datePublished"] = source.published.start.iso()
+    if source.archived_url:
+        node["archivedAt"] = source.archived_url
+    return node
+
+
+def _player(site: Site, player: Player, urls: UrlBuilder, messages: Messages) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": site.kind_types.get(player.kind, "Thing"),
         "@id": urls.absolute(player_path(player.id)) + "#player",
@@ -154,6 +323,9 @@ def _player(site: Site, player: Player, urls: UrlBuilder) -> dict[str, Any]:
         "url": urls.absolute(player_path(player.id)),
         "description": player.summary or player.role,
     }
+    standing = _standing(messages, player)
+    if standing:
+        node["description"] = f"{standing} {node['description']}"
     if player.kind == "person":
         node["jobTitle"] = player.role
         if player.affiliation:
@@ -172,12 +344,17 @@ def _event(site: Site, event: Event, urls: UrlBuilder, messages: Messages) -> di
         node["startDate"] = start
         if end is not None:
             node["endDate"] = end
+    described = []
     if event.status == "proposed":
-        node["description"] = messages.text(
-            "status_proposed_sentence", "Proposed, not yet happened."
-        )
-    elif event.status in _EVENT_STATUSES:
+        described.append(messages.text("status_proposed_sentence", "Proposed, not yet happened."))
+    elif event.status in _EVENT_STATUSES and event.verification != "retracted":
+        # A retracted event is not claimed to have been.
         node["eventStatus"] = _EVENT_STATUSES[event.status]
+    standing = _standing(messages, event)
+    if standing:
+        described.append(standing)
+    if described:
+        node["description"] = " ".join(described)
     players = site.players_by_id
     # Only a place is a location: a ship or a court taking part in an event is not where it was.
     places = [players[p] for p in event.players if site.is_place(players[p])]
@@ -193,6 +370,7 @@ def _collection(
     title: str,
     description: str,
     items: list[dict[str, Any]],
+    corrections: list[dict[str, Any]],
 ) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": "CollectionPage",
@@ -200,8 +378,11 @@ def _collection(
         "description": description,
         "url": urls.absolute(path),
         "inLanguage": parse_language(site.config.language).tag,
+        "dateModified": _publication_dates(site)[1],
         "isPartOf": {"@id": urls.absolute(HOME) + "#website"},
     }
+    if corrections:
+        node["correction"] = corrections
     if items:
         node["mainEntity"] = {
             "@type": "ItemList",
@@ -246,11 +427,13 @@ def robots_txt(urls: UrlBuilder) -> str:
 
 
 def atom_feed(site: Site, urls: UrlBuilder, messages: Messages) -> str:
-    """An Atom feed of the explainer's updates log, newest first, with ids that never change."""
+    """An Atom feed of the explainer's updates, corrections and clarifications, newest first,
+    with ids that never change; each entry links to its place on the updates page and names
+    the facts it concerns, with their standing."""
     config = site.config
     dates = DateFormatter(messages)
     key = urls.absolute(HOME) if urls.is_absolute else f"site-builder:{config.title}"
-    ordered = _numbered_updates(site.updates)
+    ordered = site.update_entries
     root = ElementTree.Element("feed", {"xmlns": _ATOM, "xml:lang": messages.language.tag})
     ElementTree.SubElement(root, "id").text = _urn(f"{key}#updates")
     ElementTree.SubElement(root, "title").text = messages.text(
@@ -265,40 +448,72 @@ def atom_feed(site: Site, urls: UrlBuilder, messages: Messages) -> str:
     ElementTree.SubElement(
         root, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
     )
-    latest = max((update.date for update, _ in ordered), key=_start, default=config.as_of)
+    latest = max((entry.update.date for entry in ordered), key=_start, default=config.as_of)
     ElementTree.SubElement(root, "updated").text = latest.timestamp()
     author = ElementTree.SubElement(root, "author")
     ElementTree.SubElement(author, "name").text = config.publisher.name
     if config.publisher.url:
         ElementTree.SubElement(author, "uri").text = config.publisher.url
-    for update, number in reversed(ordered):
+    for numbered in reversed(ordered):
+        update = numbered.update
         entry = ElementTree.SubElement(root, "entry")
-        ElementTree.SubElement(entry, "id").text = _urn(f"{key}#update-{update.date}-{number}")
-        ElementTree.SubElement(entry, "title").text = messages.text(
-            "feed_entry", "Update: %(date)s", date=dates.text(update.date)
-        )
+        # The id never changes: "update-DATE-N", as it was before updates had kinds.
+        ElementTree.SubElement(entry, "id").text = _urn(f"{key}#{numbered.key}")
+        ElementTree.SubElement(entry, "title").text = _entry_title(messages, update, dates)
         ElementTree.SubElement(
-            entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(HOME)}
+            entry,
+            "link",
+            {
+                "rel": "alternate",
+                "type": "text/html",
+                "href": urls.absolute(update_path(numbered.anchor)),
+            },
         )
         stamp = update.date.timestamp()
         ElementTree.SubElement(entry, "published").text = stamp
         ElementTree.SubElement(entry, "updated").text = stamp
+        ElementTree.SubElement(
+            entry,
+            "category",
+            {"term": update.kind, "label": update_kind_word(messages, update.kind)},
+        )
         ElementTree.SubElement(entry, "summary").text = update.summary
+        content = _entry_content(site, update, urls, messages)
+        if content is not None:
+            ElementTree.SubElement(entry, "content", {"type": "html"}).text = content
     return _xml(root)
 
 
-def _numbered_updates(updates: Iterable[Update]) -> list[tuple[Update, int]]:
-    """Updates in date order, each with its position among updates of the same date (1, 2, ...).
+def _entry_title(messages: Messages, update: Update, dates: DateFormatter) -> str:
+    when = dates.text(update.date)
+    if update.kind == "correction":
+        return messages.text("feed_entry_correction", "Correction: %(date)s", date=when)
+    if update.kind == "clarification":
+        return messages.text("feed_entry_clarification", "Clarification: %(date)s", date=when)
+    return messages.text("feed_entry", "Update: %(date)s", date=when)
 
-    The position is part of the entry id, so adding an update on another day never renumbers.
-    """
-    ordered = sorted(updates, key=lambda update: update.date.sort_key())
-    counts: dict[str, int] = {}
-    numbered = []
-    for update in ordered:
-        counts[str(update.date)] = counts.get(str(update.date), 0) + 1
-        numbered.append((update, counts[str(update.date)]))
-    return numbered
+
+def _entry_content(site: Site, update: Update, urls: UrlBuilder, messages: Messages) -> str | None:
+    """The entry as HTML: its text, then the facts it concerns (linked, with their standing)."""
+    facts = _facts_of(site, update)
+    if not facts:
+        return None
+    items = []
+    for _, record in facts:
+        if isinstance(record, Event):
+            name = record.title
+            url = urls.absolute(event_path(record.id, site.timeline_page_of(record.id)))
+        else:
+            name = record.name
+            url = urls.absolute(player_path(record.id))
+        link = Markup('<a href="{}">{}</a>').format(url, name)
+        if record.verification == "retracted":
+            link = Markup("<s>{}</s>").format(link)
+        standing = _standing(messages, record)
+        items.append(link if standing is None else Markup("{} ({})").format(link, standing))
+    listed = Markup("").join(Markup("<li>{}</li>").format(item) for item in items)
+    about = messages.text("feed_entry_facts", "About:")
+    return str(Markup("<p>{}</p><p>{}</p><ul>{}</ul>").format(update.summary, about, listed))
 
 
 def _urn(name: str) -> str:

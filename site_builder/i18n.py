@@ -291,3 +291,51 @@ def _plain(template: str) -> str:
 def _translations(catalogue: str) -> babel.support.Translations:
     with _catalogue_path(catalogue).open("rb") as file:
         return babel.support.Translations(file, domain=DOMAIN)
+
+
+# --------------------------------------------------------------------------- facts' standing
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a fact's verification reads: its badge and the sentence that explains it."""
+
+    label: str
+    explanation: str
+
+
+def verification_words(messages: Messages, state: str) -> Standing | None:
+    """The badge and explanation of a fact that is not simply verified; None when it is."""
+    if state == "unconfirmed":
+        return Standing(
+            messages.text("verification_unconfirmed", "Unconfirmed"),
+            messages.text(
+                "verification_unconfirmed_explained",
+                "Reported, but not yet confirmed: treat it with caution.",
+            ),
+        )
+    if state == "disputed":
+        return Standing(
+            messages.text("verification_disputed", "Disputed"),
+            messages.text(
+                "verification_disputed_explained", "Sources disagree about whether this is so."
+            ),
+        )
+    if state == "retracted":
+        return Standing(
+            messages.text("verification_retracted", "Retracted"),
+            messages.text(
+                "verification_retracted_explained",
+                "It was wrong, and stays here struck through, beside its correction.",
+            ),
+        )
+    return None
+
+
+def update_kind_word(messages: Messages, kind: str) -> str:
+    """ "Update", "Correction", "Clarification" in the site's language."""
+    if kind == "correction":
+        return messages.text("update_kind_correction", "Correction")
+    if kind == "clarification":
+        return messages.text("update_kind_clarification", "Clarification")
+    return messages.text("update_kind_update", "Update")

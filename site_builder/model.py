@@ -36,6 +36,7 @@ from site_builder.dates import (
     UnknownDate,
 )
 from site_builder.periods import GROUPING_STEPS, Period, Step, grouping_step
+from site_builder.quotes import EXACT_MATCH_LIMIT, SourceIndex, encode_term
 from site_builder.urls import TIMELINE, timeline_part_path
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -53,6 +54,8 @@ class Origin:
     line: int
     column: int
     spots: Mapping[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    # Fields that failed their checks, for a record kept only to check the rest (Site.partial).
+    failed: frozenset[str] = frozenset()
 
     def at(self, *keys: str | int) -> tuple[int, int]:
         """Line and column of a field inside the item (the nearest known enclosing position)."""
@@ -318,6 +321,61 @@ def _check_media_ref(value: str) -> str:
 
 MediaRef = Annotated[StrictStr, AfterValidator(_check_media_ref)]
 
+# A file inside the content folder, written from there: no absolute path, no '..', no scheme.
+_CONTENT_PATH = re.compile(r"(?!/)(?!.*(?:^|/)\.\.?(?:/|$))[^\\:\s?#*]+", re.ASCII)
+
+
+def _check_content_path(value: str) -> str:
+    if not _CONTENT_PATH.fullmatch(value) or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        raise PydanticCustomError(
+            "content_path",
+            "{value} is not a file inside the content folder",
+            {
+                "value": _shown(value),
+                "hint": "write the file's path from the content folder, e.g. "
+                "sources/report.txt (no '..', no leading '/', no spaces, no web address)",
+            },
+        )
+    return value
+
+
+ContentPath = Annotated[StrictStr, AfterValidator(_check_content_path)]
+
+# What a fact's standing is. A verified fact (the default) must cite evidence; an unconfirmed or
+# disputed one may not yet, and readers see a badge saying so; a retracted one stays on the
+# site struck through, next to the correction that retracts it.
+Verification = Literal["verified", "unconfirmed", "disputed", "retracted"]
+MAY_BE_UNCITED: frozenset[str] = frozenset({"unconfirmed", "disputed"})
+FACT_KINDS = ("event", "player")
+_FACT_REF = re.compile(r"(?:(event|player):)?([a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+def parse_fact_ref(value: str) -> tuple[str | None, str]:
+    """("event", "x") for "event:x", (None, "x") for a bare id that may name either kind."""
+    match = _FACT_REF.fullmatch(value)
+    if match is None:
+        raise ValueError(value)
+    return match.group(1), match.group(2)
+
+
+def _check_fact_ref(value: str) -> str:
+    try:
+        parse_fact_ref(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "fact_ref",
+            "'{value}' does not name a fact",
+            {
+                "value": value,
+                "hint": "write the id of an event or a player, e.g. some-event, or "
+                "event:ID / player:ID when an event and a player share the id",
+            },
+        ) from None
+    return value
+
+
+FactRef = Annotated[StrictStr, AfterValidator(_check_fact_ref)]
+
 
 class Media(Record):
     """A picture shown with an event or player, or a link to a video, audio or document."""
@@ -400,7 +458,13 @@ class Source(Record):
     published: Date | None = None
     publisher: Text | None = None
     url: Link | None = None
+    archived_url: Link | None = None  # a copy kept by an archive (the Wayback Machine ...)
+    retrieved: OwnDate | None = None  # when the editors read it at `url`
+    # Its text, a UTF-8 file inside the content folder: every quote citing the source is
+    # checked against it on every check and build, and quotes link into `url` at their words.
+    text: ContentPath | None = None
     note: Text | None = None
+    draft: bool = False
 
 
 class Player(Record):
@@ -416,6 +480,9 @@ class Player(Record):
     bio: Text | None = None
     media: list[Media] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    verification: Verification = "verified"
+    verification_note: Text | None = None  # what is unconfirmed or disputed, and by whom
+    draft: bool = False
 
 
 Status = Literal["happened", "ongoing", "proposed", "postponed", "cancelled"]
@@ -442,11 +509,19 @@ class Event(Record):
     body: Text | None = None
     media: list[Media] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    verification: Verification = "verified"
+    verification_note: Text | None = None  # what is unconfirmed or disputed, and by whom
+    draft: bool = False
 
     @property
     def dated(self) -> FuzzyDate | None:
         """The date, or None when it is unknown."""
         return self.date if isinstance(self.date, FuzzyDate) else None
+
+
+UPDATE_KINDS = ("update", "correction", "clarification")
+# Kinds of update shown beside the facts they name, on every page that shows those facts.
+CORRECTING_KINDS = frozenset({"correction", "clarification"})
 
 
 class Era(Record):
@@ -464,10 +539,14 @@ class Era(Record):
 
 
 class Update(Record):
-    """One entry of the explainer's change log."""
+    """One entry of the explainer's change log: an update, a correction or a clarification."""
 
     date: OwnDate
     summary: Text
+    kind: Literal["update", "correction", "clarification"] = "update"
+    facts: list[FactRef] = Field(default_factory=list)  # the events and players it concerns
+    sources: list[Id] = Field(default_factory=list)  # sources it added or rests on
+    draft: bool = False
 
 
 class SummaryMeta(Record):
@@ -560,7 +639,7 @@ RENAMED_VALUES: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]] = {
     "SiteConfig": {("timeline", "lanes"): {"group": "lane"}},
 }
 
-BUILTIN_PAGES = ("home", "timeline", "players", "sources")
+BUILTIN_PAGES = ("home", "timeline", "players", "sources", "updates")
 
 
 class TimelineOptions(Record):
@@ -652,6 +731,8 @@ class SiteConfig(Record):
     nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
+    # The day the explainer stopped being updated: every page then says so, with the date.
+    no_longer_updated: OwnDate | None = None
     timeline: TimelineOptions = Field(default_factory=TimelineOptions)
     # Python-Markdown extensions, as in MkDocs; None: markup.DEFAULT_EXTENSIONS.
     markdown_extensions: tuple[MarkdownExtensionItem, ...] | None = None
@@ -681,10 +762,13 @@ PAGE_BUDGET = 50 * 1024
 # What a timeline page weighs besides its events (header, navigation, footer, chart frame and
 # key, the embed code, stylesheet), and what each event adds besides its words (list entry,
 # JSON-LD item, chart mark, media): measured on the default theme, so that a timeline is split
-# before a page outgrows the budget (tests/test_timeline_spans.py holds 200 events to it).
-_PAGE_BYTES = 21_000
+# before a page outgrows the budget (tests/test_timeline_spans.py holds the pages of 200 events
+# to it).
+_PAGE_BYTES = 22_600
 _EVENT_BYTES = 560
-_CITATION_BYTES = 190
+_CITATION_BYTES = 190  # the list item and the source's numbered mark
+_STANDING_BYTES = 300  # badge, explanation, JSON-LD description, chart label of a standing
+_CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 _PLAYER_BYTES = 70
 _MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 _ERA_BYTES = 700
@@ -728,6 +812,43 @@ def _by_period(events: Sequence[Event], step: Step) -> list[tuple[Period, list[E
 
 
 @dataclass(frozen=True)
+class SourceText:
+    """The text of a source, as read from the file its `text` names (or --source-text)."""
+
+    path: str  # where it was read from, for messages
+    text: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An entry marked `draft: true`: checked for its fields, kept off the site."""
+
+    kind: str  # event, player, source, update
+    name: str  # its id, or an update's date
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class UpdateEntry:
+    """An update with its place among the updates of the same day (1, 2, ...), which gives it a
+    name that adding an update on another day never changes."""
+
+    update: Update
+    number: int
+
+    @property
+    def key(self) -> str:
+        """The entry's lasting name, as the feed's entry ids have always used it."""
+        return f"update-{self.update.date}-{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the updates page (a date such as "early 2025-06" made URL-safe)."""
+        return f"update-{suggest_slug(str(self.update.date), 'undated')}-{self.number}"
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the explainer holds, loaded and validated, with lookups by id."""
 
@@ -743,6 +864,14 @@ class Site:
     # Ids of items that failed to load (already reported), by kind, so that references to
     # them are not reported a second time as "unknown".
     unusable_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Texts of sources, by source id: quotes citing a source with a text are checked against it.
+    source_texts: Mapping[str, SourceText] = field(default_factory=dict)
+    # Entries marked `draft: true`: not on the site, listed by `check`.
+    drafts: tuple[Draft, ...] = ()
+    # Events, players and sources whose fields failed their checks (already reported), with the
+    # fields that passed: their references, quotes, texts and placeholders are checked in the
+    # same run, so one malformed field does not hide the record's other problems.
+    partial: tuple[Event | Player | Source, ...] = ()
 
     def is_place(self, player: Player) -> bool:
         """True when a player's kind is a place (it can be an event's location)."""
@@ -760,6 +889,7 @@ class Site:
             "timeline": bool(self.events),
             "players": bool(self.players),
             "sources": bool(self.sources),
+            "updates": bool(self.updates),
         }
         return tuple(page for page in BUILTIN_PAGES if present[page])
 
@@ -863,7 +993,14 @@ class Site:
         for item in event.evidence:
             source = sources.get(item.source)
             words += _CITATION_BYTES + len(item.quote or "") + len(item.note or "")
-            words += len(source.title) if source else 0
+            if source is not None and source.url and item.quote:
+                # The quote opens its source at its words: the address and a percent-encoded
+                # text fragment (a long quote's is shorter: its first and last words).
+                words += 25 + len(source.url) + len(encode_term(item.quote[:EXACT_MATCH_LIMIT]))
+        if event.verification != "verified":
+            words += _STANDING_BYTES + 2 * len(event.verification_note or "")
+        for entry in self.corrections_of("event", event.id):
+            words += _CORRECTION_BYTES + 2 * len(entry.update.summary)
         for player_id in event.players:
             player = players.get(player_id)
             words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
@@ -957,6 +1094,66 @@ class Site:
     def cited_records(self) -> list[Event | Player]:
         """Every record that carries evidence: events, then players."""
         return [*self.events, *self.players]
+
+    def draft_ids(self, kind: str) -> set[str]:
+        """Ids of the drafts of a kind ("event", "player", "source")."""
+        return {draft.name for draft in self.drafts if draft.kind == kind}
+
+    @cached_property
+    def update_entries(self) -> tuple[UpdateEntry, ...]:
+        """Updates oldest first (by date, then file order), each numbered within its day."""
+        ordered = sorted(self.updates, key=lambda update: update.date.sort_key())
+        counts: dict[str, int] = {}
+        entries = []
+        for update in ordered:
+            day = str(update.date)
+            counts[day] = counts.get(day, 0) + 1
+            entries.append(UpdateEntry(update, counts[day]))
+        return tuple(entries)
+
+    def fact(self, ref: str) -> tuple[str, Event | Player] | None:
+        """The event or player a fact reference names ("x", "event:x", "player:x"), with its
+        kind; None when it names none, or when a bare id names both an event and a player."""
+        kind, fact_id = parse_fact_ref(ref)
+        event = self.events_by_id.get(fact_id) if kind in (None, "event") else None
+        player = self.players_by_id.get(fact_id) if kind in (None, "player") else None
+        if event is not None and player is not None:
+            return None
+        if event is not None:
+            return "event", event
+        if player is not None:
+            return "player", player
+        return None
+
+    def corrections_of(self, kind: str, fact_id: str) -> tuple[UpdateEntry, ...]:
+        """Corrections and clarifications naming a fact, oldest first."""
+        return self._corrections.get((kind, fact_id), ())
+
+    @cached_property
+    def _corrections(self) -> dict[tuple[str, str], tuple[UpdateEntry, ...]]:
+        index: dict[tuple[str, str], list[UpdateEntry]] = {}
+        for entry in self.update_entries:
+            if entry.update.kind not in CORRECTING_KINDS:
+                continue
+            for ref in entry.update.facts:
+                found = self.fact(ref)
+                if found is not None:
+                    kind, record = found
+                    index.setdefault((kind, record.id), []).append(entry)
+        return {key: tuple(entries) for key, entries in index.items()}
+
+    @cached_property
+    def latest_update(self) -> Update | None:
+        """The most recent update, or None without updates."""
+        return self.update_entries[-1].update if self.update_entries else None
+
+    def text_index(self, source_id: str) -> SourceIndex | None:
+        """A source's text ready for finding quotes, or None when it has none (built once)."""
+        return self._text_indexes.get(source_id)
+
+    @cached_property
+    def _text_indexes(self) -> dict[str, SourceIndex]:
+        return {key: SourceIndex(value.text) for key, value in self.source_texts.items()}
 
 
 def order_events(events: Sequence[Event]) -> tuple[Event, ...]:

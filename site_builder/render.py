@@ -34,7 +34,7 @@ from site_builder.feeds import (
     oembed_json,
     page_meta,
 )
-from site_builder.i18n import Messages, parse_language
+from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
 from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
 from site_builder.mdengine import ConversionError, extensions_of
 from site_builder.model import (
@@ -50,6 +50,7 @@ from site_builder.model import (
     TimelinePart,
 )
 from site_builder.periods import Period, Step, grouping_step, period_of
+from site_builder.quotes import quote_link
 from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json
 from site_builder.urls import (
     BUILTIN_PATHS,
@@ -59,12 +60,14 @@ from site_builder.urls import (
     PLAYERS,
     SOURCES,
     TIMELINE,
+    UPDATES,
     UrlBuilder,
     event_path,
     player_path,
     source_path,
     summary_path,
     timeline_part_path,
+    update_path,
 )
 from site_builder.validate import MarkdownText, markdown_texts
 
@@ -153,15 +156,57 @@ class Link:
 
 
 @dataclass(frozen=True)
+class SourceMark:
+    """A compact citation mark: the source's number, linking to its entry on the sources page."""
+
+    number: int
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class VerificationView:
+    """A fact's standing when it is not simply verified: badge, explanation, the editors' note."""
+
+    state: str  # unconfirmed, disputed, retracted
+    label: str
+    explanation: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A correction or clarification shown beside a fact it names."""
+
+    kind: str
+    label: str
+    date: DateView
+    summary: str
+    url: str  # the entry on the updates page
+
+
+@dataclass(frozen=True)
+class FactUse:
+    """Where a piece of evidence is used: the fact, with its standing and corrections."""
+
+    label: str
+    url: str
+    verification: VerificationView | None = None
+    corrections: tuple[CorrectionView, ...] = ()
+
+
+@dataclass(frozen=True)
 class Citation:
-    """Evidence as the reader sees it: the quote, who said it, the source, context or not."""
+    """Evidence as the reader sees it: the quote (opening the source at its words when the
+    source has an address), who said it, the source's mark, context or not."""
 
     quote: str | None
     note: str | None
     said_by: Link | None
-    source: Link
+    source: SourceMark
     is_context: bool
-    used_in: Link | None = None
+    deep_link: str | None = None
+    used_in: FactUse | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +256,8 @@ class EventView:
     citations: tuple[Citation, ...]
     lane: str | None = None  # the event's thread (a lane of the chart)
     media: tuple[MediaView, ...] = ()
+    verification: VerificationView | None = None
+    corrections: tuple[CorrectionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +304,8 @@ class PlayerView:
     bio_html: str
     citations: tuple[Citation, ...]
     media: tuple[MediaView, ...] = ()
+    verification: VerificationView | None = None
+    corrections: tuple[CorrectionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,14 +344,30 @@ class SourceView:
     """A source and every place its evidence is used."""
 
     id: str
+    number: int
     anchor: str
     title: str
     kind: str
     publisher: str | None
     url: str | None
+    archived_url: str | None
     published: DateView | None
+    retrieved: DateView | None
     note: str | None
     uses: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """An entry of the explainer's change log, with the facts and sources it names."""
+
+    anchor: str
+    date: DateView
+    kind: str
+    kind_label: str
+    summary: str
+    facts: tuple[FactUse, ...]
+    sources: tuple[SourceMark, ...]
 
 
 @dataclass(frozen=True)
@@ -374,6 +439,8 @@ class ViewBuilder:
             converter = MarkdownConverter(extensions_of(site.config))
         self.markdown = MarkdownRenderer(self.resolve_link, converter)
         self._sources = site.sources_by_id
+        # Sources are numbered in file order: the marks citations carry, on every page.
+        self._source_numbers = {source.id: n for n, source in enumerate(site.sources, start=1)}
         self._players = site.players_by_id
         self._group_labels = {group.id: group.label for group in site.config.groups}
         self._kind_labels = {
@@ -383,6 +450,7 @@ class ViewBuilder:
         # players index and their own page: build each view once per build.
         self._event_views: dict[str, EventView] = {}
         self._player_views: dict[str, PlayerView] = {}
+        self._summary_slugs = frozenset(summary.slug for summary in site.summaries)
 
     def date(self, date: EventDate) -> DateView:
         """A date for readers, in the site's language."""
@@ -418,7 +486,9 @@ class ViewBuilder:
     def link_site_path(self, scheme: str, name: str) -> str:
         """Site path an identity link (`player:some-id`) goes to."""
         if scheme == "page":
-            if name in BUILTIN_PATHS:
+            # A summary may hold a built-in page's name only where that page is not made
+            # ("updates" on a site without updates): then the name is the summary's.
+            if name in BUILTIN_PATHS and name not in self._summary_slugs:
                 return BUILTIN_PATHS[name]
             if name == self.site.config.home:
                 return HOME
@@ -438,11 +508,16 @@ class ViewBuilder:
         """Link to a source's entry on the sources page."""
         return Link(source.title, self.urls.url(source_path(source.id)))
 
+    def source_mark(self, source: Source) -> SourceMark:
+        """A source's numbered mark, linking to its entry on the sources page."""
+        number = self._source_numbers[source.id]
+        return SourceMark(number, self.urls.url(source_path(source.id)), source.title)
+
     def player_link(self, player_id: str) -> Link:
         """Link to a player's page."""
         return Link(self._players[player_id].name, self.urls.url(player_path(player_id)))
 
-    def citation(self, evidence: Evidence, used_in: Link | None = None) -> Citation:
+    def citation(self, evidence: Evidence, used_in: FactUse | None = None) -> Citation:
         """A piece of evidence as a citation."""
         source = self._sources[evidence.source]
         said_by = self.player_link(evidence.said_by) if evidence.said_by else None
@@ -450,9 +525,56 @@ class ViewBuilder:
             quote=evidence.quote,
             note=evidence.note,
             said_by=said_by,
-            source=self.source_link(source),
+            source=self.source_mark(source),
             is_context=source.kind == "context",
+            deep_link=self.deep_link(source, evidence.quote),
             used_in=used_in,
+        )
+
+    def deep_link(self, source: Source, quote: str | None) -> str | None:
+        """The source's address opened at the quoted words (a text fragment), when it has one."""
+        if source.url is None or not quote or not source.url.lower().startswith("http"):
+            return None
+        return quote_link(source.url, self.site.text_index(source.id), quote)
+
+    def verification(self, record: Event | Player) -> VerificationView | None:
+        """A fact's badge and explanation when it is unconfirmed, disputed or retracted."""
+        words = verification_words(self.messages, record.verification)
+        if words is None:
+            return None
+        return VerificationView(
+            record.verification, words.label, words.explanation, record.verification_note
+        )
+
+    def corrections(self, kind: str, fact_id: str) -> tuple[CorrectionView, ...]:
+        """Corrections and clarifications naming a fact, newest first."""
+        return tuple(
+            CorrectionView(
+                entry.update.kind,
+                update_kind_word(self.messages, entry.update.kind),
+                self.date(entry.update.date),
+                entry.update.summary,
+                self.urls.url(update_path(entry.anchor)),
+            )
+            for entry in reversed(self.site.corrections_of(kind, fact_id))
+        )
+
+    def event_use(self, event: Event) -> FactUse:
+        """An event as the place a piece of evidence is used."""
+        return FactUse(
+            event.title,
+            self.urls.url(self.event_site_path(event.id)),
+            self.verification(event),
+            self.corrections("event", event.id),
+        )
+
+    def player_use(self, player: Player) -> FactUse:
+        """A player as the place a piece of evidence is used."""
+        return FactUse(
+            player.name,
+            self.urls.url(player_path(player.id)),
+            self.verification(player),
+            self.corrections("player", player.id),
         )
 
     def event(self, event: Event) -> EventView:
@@ -482,6 +604,8 @@ class ViewBuilder:
             citations=tuple(self.citation(item) for item in event.evidence),
             lane=event.lane,
             media=self.media(event.media),
+            verification=self.verification(event),
+            corrections=self.corrections("event", event.id),
         )
 
     def player(self, player: Player) -> PlayerView:
@@ -504,6 +628,8 @@ class ViewBuilder:
             bio_html=self.markdown.render(player.bio, bio_scope(player.id)) if player.bio else "",
             citations=tuple(self.citation(item) for item in player.evidence),
             media=self.media(player.media),
+            verification=self.verification(player),
+            corrections=self.corrections("player", player.id),
         )
 
     def timeline(self, events: Sequence[Event] | None = None) -> list[TimelineSection]:
@@ -622,7 +748,7 @@ class ViewBuilder:
     def quotes_by(self, player_id: str) -> list[Citation]:
         """Every quote attributed to a player, with where it is used."""
         found = [
-            self.citation(item, Link(event.title, self.urls.url(self.event_site_path(event.id))))
+            self.citation(item, self.event_use(event))
             for event, item in self.site.quotes_of(player_id)
         ]
         return _unique_quotes(found)
@@ -631,27 +757,57 @@ class ViewBuilder:
         """Every source with each quote or note that cites it and where it is used."""
         uses: dict[str, list[Citation]] = {source.id: [] for source in self.site.sources}
         for event in self.site.events_in_order():
-            used_in = Link(event.title, self.urls.url(self.event_site_path(event.id)))
+            event_use = self.event_use(event)
             for item in event.evidence:
-                uses[item.source].append(self.citation(item, used_in))
+                uses[item.source].append(self.citation(item, event_use))
         for player in self.site.players:
-            used_in = Link(player.name, self.urls.url(player_path(player.id)))
+            player_use = self.player_use(player)
             for item in player.evidence:
-                uses[item.source].append(self.citation(item, used_in))
+                uses[item.source].append(self.citation(item, player_use))
         return [
             SourceView(
                 id=source.id,
+                number=self._source_numbers[source.id],
                 anchor=f"source-{source.id}",
                 title=source.title,
                 kind=source.kind,
                 publisher=source.publisher,
                 url=source.url,
+                archived_url=source.archived_url,
                 published=self.date(source.published) if source.published else None,
+                retrieved=self.date(source.retrieved) if source.retrieved else None,
                 note=source.note,
                 uses=tuple(uses[source.id]),
             )
             for source in self.site.sources
         ]
+
+    def updates(self) -> list[UpdateView]:
+        """The change log, newest first, each entry with the facts and sources it names."""
+        views = []
+        for entry in reversed(self.site.update_entries):
+            update = entry.update
+            facts = []
+            for ref in update.facts:
+                found = self.site.fact(ref)
+                if found is None:
+                    continue
+                _, record = found
+                facts.append(
+                    self.event_use(record) if isinstance(record, Event) else self.player_use(record)
+                )
+            views.append(
+                UpdateView(
+                    anchor=entry.anchor,
+                    date=self.date(update.date),
+                    kind=update.kind,
+                    kind_label=update_kind_word(self.messages, update.kind),
+                    summary=update.summary,
+                    facts=tuple(facts),
+                    sources=tuple(self.source_mark(self._sources[s]) for s in update.sources),
+                )
+            )
+        return views
 
 
 @dataclass(frozen=True)
@@ -717,6 +873,9 @@ def _unique_quotes(citations: list[Citation]) -> list[Citation]:
 
 # --------------------------------------------------------------------------- pages
 
+# The home page lists the latest few updates and links to the updates page for the rest.
+HOME_UPDATES = 3
+
 
 def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     """Every page of the site, in a fixed order (so output is deterministic).
@@ -747,7 +906,9 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             "player_count": len(site.players),
             "source_count": len(site.sources),
             "explore": {name: page_url(name) for name in ("timeline", "players", "sources")},
-            "updates": update_views(site, views),
+            "updates": views.updates()[:HOME_UPDATES],
+            "update_count": len(site.updates),
+            "updates_url": page_url("updates"),
             "feed_url": views.urls.url(FEED),
         }
 
@@ -788,6 +949,17 @@ def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             text("sources", "Sources"),
             text("sources_description", "Every source and every quote taken from it."),
             lambda: {"sources": views.sources()},
+        )
+    if "updates" in present:
+        yield PageSpec(
+            UPDATES,
+            "updates.html",
+            text("updates", "Updates"),
+            text(
+                "updates_description",
+                "Every update, correction and clarification of this explainer, newest first.",
+            ),
+            lambda: {"updates": views.updates(), "feed_url": views.urls.url(FEED)},
         )
     for summary in site.summaries:
         if summary.slug == config.home:
@@ -1085,11 +1257,13 @@ class SiteRenderer:
             "timeline": text("timeline", "Timeline"),
             "players": text("players", "Key players"),
             "sources": text("sources", "Sources"),
-            **{s.slug: s.meta.title for s in site.summaries},
+            "updates": text("updates", "Updates"),
         }
+        summary_titles = {s.slug: s.meta.title for s in site.summaries}
+        nav_labels.update(summary_titles)
         config = site.config
         # The menu leaves out built-in pages with nothing on them (they are not made).
-        absent = set(BUILTIN_PATHS) - set(site.pages_with_content())
+        absent = set(BUILTIN_PATHS) - set(site.pages_with_content()) - set(summary_titles)
         self._nav_paths = [
             (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
             for entry in config.nav
@@ -1151,6 +1325,9 @@ class SiteRenderer:
                 "language": language.tag,
                 "direction": language.direction,
                 "as_of": self.views.date(config.as_of),
+                "no_longer_updated": (
+                    self.views.date(config.no_longer_updated) if config.no_longer_updated else None
+                ),
                 "publisher": config.publisher,
                 "nav": nav,
                 "home_url": urls.url(HOME),
@@ -1306,29 +1483,27 @@ def _code_position(error: BaseException) -> str | None:
     return f"{relative.as_posix()}:{last.lineno} in {last.name}"
 
 
-@dataclass(frozen=True)
-class UpdateView:
-    """An entry of the explainer's change log."""
-
-    date: DateView
-    summary: str
-
-
-def update_views(site: Site, views: ViewBuilder) -> list[UpdateView]:
-    """The updates log, newest first."""
-    ordered = sorted(site.updates, key=lambda update: update.date.sort_key(), reverse=True)
-    return [UpdateView(views.date(update.date), update.summary) for update in ordered]
-
-
 def chart_view(
     site: Site, views: ViewBuilder, events: Sequence[Event] | None = None
 ) -> TimelineChart | None:
     """Geometry of the timeline overview SVG (see chart.py), or None without dated events."""
     dates, lanes = views.dates, site.config.timeline.lanes
+
+    def title(event: Event) -> str:
+        # The chart's labels are part of an image: the standing is said in words there too,
+        # first, so that a long title cut short at the chart's width never cuts it off.
+        standing = views.verification(event)
+        if standing is None:
+            return event.title
+        return views.messages.text(
+            "chart_label_standing", "%(standing)s: %(title)s", title=event.title,
+            standing=standing.label,
+        )  # fmt: skip
+
     chart_events = [
         ChartEvent(
             event.id,
-            event.title,
+            title(event),
             event.dated,
             dates.text(event.date),
             event.status,
@@ -1337,6 +1512,7 @@ def chart_view(
             else status_label(views.messages, event.status)
             if lanes == "status"
             else None,
+            event.verification,
         )
         for event in (site.events_in_order() if events is None else events)
     ]

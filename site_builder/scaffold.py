@@ -59,6 +59,7 @@ def starter_files(today: date) -> dict[str, str]:
         "_site/\n",
         "content/site.yaml": _SITE_YAML.format(day=day),
         "content/facts/sources.yaml": _SOURCES_YAML.format(day=day),
+        "content/sources/example-report.txt": _SOURCE_TEXT,
         "content/facts/players.yaml": _PLAYERS_YAML,
         "content/facts/events.yaml": _EVENTS_YAML.format(day=day),
         "content/facts/updates.yaml": _UPDATES_YAML.format(day=day),
@@ -273,7 +274,13 @@ _SOURCES_YAML = """\
   kind: report
   published: {day}          # a date: 2025-07-19, 2025-07, early 2025-07, 2025-W30, 2025, A/B
   publisher: null                # optional
-  url: null                      # optional: where readers can find it
+  url: null                      # optional: where readers can find it; quotes link to their words
+  text: sources/example-report.txt   # its words: every quote citing it is checked against them
+"""
+
+_SOURCE_TEXT = """\
+Replace this file with the full text of the report, as published. Every quote that cites the
+report must be found here, for example: words copied verbatim from the source.
 """
 
 _PLAYERS_YAML = """\
@@ -309,9 +316,12 @@ _EVENTS_YAML = """\
 """
 
 _UPDATES_YAML = """\
-# Optional: the explainer's change log, newest last.
+# Optional: the explainer's change log, newest last: the updates page and the feed.
+# kind: update, correction or clarification; facts: the events and players it concerns (a
+# correction is shown beside each of them); sources: the sources it rests on.
 
 - date: {day}
+  kind: update
   summary: "First published."
 """
 
@@ -332,11 +342,13 @@ _EVENT_ENTRY = """\
 - id: {id}
   date: {day}               # TODO: as precise as the source allows: 2025-07, early 2025-07
   title: "TODO: what happened, in one line"
+  # draft: true                  # keeps it off the site while you write it
   status: happened               # happened, ongoing, proposed, postponed or cancelled
   players: []                    # TODO: ids from facts/players.yaml, e.g. [some-player]
   # evidence:                    # TODO: what this rests on
   #   - source: {source}
   #     quote: "words copied verbatim from the source"
+  # verification: unconfirmed    # or disputed: readers see a badge; no evidence needed yet
 """
 
 _PLAYER_ENTRY = """\
@@ -346,6 +358,7 @@ _PLAYER_ENTRY = """\
   kind: person                   # person, organisation, government, place, object
 {group}\
   summary: "TODO: one line for the players index."
+  # draft: true                  # keeps it off the site while you write it
   # evidence:                    # TODO: what the facts about this player rest on
   #   - source: {source}
   #     quote: "words copied verbatim from the source"
@@ -357,7 +370,10 @@ _SOURCE_ENTRY = """\
   kind: context                  # report (the story's own reporting) or context (background)
   published: {day}          # TODO: when it was published
   publisher: null                # optional
-  url: null                      # optional: where readers can find it
+  url: null                      # optional: where readers can find it; quotes link to their words
+  # archived_url: https://web.archive.org/...   # optional: a copy kept by an archive
+  # retrieved: {day}        # optional: when you read it at url
+  # text: sources/{id}.txt       # its words, in a UTF-8 file: quotes citing it are checked
 """
 
 _SUMMARY_PAGE = """\

@@ -13,17 +13,27 @@ HOME = ""
 TIMELINE = "timeline/"
 PLAYERS = "players/"
 SOURCES = "sources/"
+UPDATES = "updates/"
 NOT_FOUND = "404.html"
 # The timeline to embed in another site's page (an iframe): no header or menu, not indexed.
 EMBED_TIMELINE = "embed/timeline/"
 # Pages search engines are asked not to index (and the sitemap leaves out).
 NOT_INDEXED = frozenset({NOT_FOUND, EMBED_TIMELINE})
 
-BUILTIN_PATHS = {"home": HOME, "timeline": TIMELINE, "players": PLAYERS, "sources": SOURCES}
+BUILTIN_PATHS = {
+    "home": HOME,
+    "timeline": TIMELINE,
+    "players": PLAYERS,
+    "sources": SOURCES,
+    "updates": UPDATES,
+}
 LINK_SCHEMES = ("event", "player", "source", "page")
 RESERVED_SLUGS = frozenset(
     {"timeline", "players", "sources", "static", "media", "404", "index", "embed"}
 )
+# Taken by the updates page only on a site that has updates: a summary called "updates",
+# written before there was such a page, keeps its address on a site without any.
+UPDATES_SLUG = "updates"
 
 
 def player_path(player_id: str) -> str:
@@ -49,6 +59,11 @@ def timeline_part_path(label: str) -> str:
 def source_path(source_id: str) -> str:
     """Site path (with fragment) of a source on the sources page."""
     return f"{SOURCES}#source-{source_id}"
+
+
+def update_path(anchor: str) -> str:
+    """Site path (with fragment) of an entry on the updates page."""
+    return f"{UPDATES}#{anchor}"
 
 
 def output_file(site_path: str) -> str:

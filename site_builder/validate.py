@@ -9,25 +9,32 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from site_builder.dates import FuzzyDate, offset_text
-from site_builder.errors import Problem, closest
+from site_builder.errors import Problem, closest, count_of
 from site_builder.i18n import LanguageError, parse_language
 from site_builder.labels import check_labels
 from site_builder.model import (
     BUILTIN_PAGES,
+    FACT_KINDS,
+    MAY_BE_UNCITED,
     UNDATED_STATUSES,
     Event,
     Evidence,
     Group,
     Origin,
+    Player,
     PlayerKind,
+    Record,
     Site,
+    Source,
+    Update,
+    parse_fact_ref,
 )
-from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS
+from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS, UPDATES_SLUG
 
 # Inline links [text](target "title") and reference definitions [label]: target
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
@@ -61,11 +68,14 @@ class MarkdownText:
         return [0, *(found.end() for found in re.finditer("\n", self.text))]
 
 
-def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> list[Problem]:
+def validate_site(site: Site) -> list[Problem]:
     """Run every cross-file check; return the problems found (empty when all is well)."""
     problems: list[Problem] = []
     problems += _duplicate_ids(site)
     problems += _references(site)
+    problems += _uncited_facts(site)
+    problems += _placeholders(site)
+    problems += _updates(site)
     problems += _summary_slugs(site)
     problems += _config_references(site)
     problems += _event_dates(site)
@@ -75,8 +85,7 @@ def validate_site(site: Site, source_texts: Mapping[str, str] | None = None) -> 
     targets = link_targets(site)  # once: building it per Markdown text was quadratic
     for markdown in markdown_texts(site):
         problems += check_links(markdown, site, targets)
-    if source_texts:
-        problems += check_quotes(site, source_texts)
+    problems += check_quotes(site)
     return problems
 
 
@@ -103,8 +112,22 @@ def _duplicate_ids(site: Site) -> Iterator[Problem]:
 
 
 def _unknown(
-    kind: str, value: str, known: Iterable[str], origin: Origin, *where: str | int
+    kind: str,
+    value: str,
+    known: Iterable[str],
+    origin: Origin,
+    *where: str | int,
+    drafts: frozenset[str] = frozenset(),
 ) -> Problem:
+    line, column = origin.at(*where)
+    if value in drafts:
+        return Problem(
+            origin.path,
+            f"{kind} '{value}' is a draft: it is not on the site",
+            line,
+            column,
+            f"publish the {kind} (remove its 'draft: true') or leave it out here",
+        )
     known = sorted(known)
     close = closest(value, known)
     hint = (
@@ -116,18 +139,27 @@ def _unknown(
             else f"there is no {kind} to refer to yet"
         )
     )
-    line, column = origin.at(*where)
     return Problem(origin.path, f"unknown {kind} '{value}'", line, column, hint)
 
 
 def _evidence_problems(
-    evidence: list[Evidence], origin: Origin, sources: set[str], players: set[str]
+    site: Site, evidence: list[Evidence], origin: Origin, sources: set[str], players: set[str]
 ) -> Iterator[Problem]:
     for index, item in enumerate(evidence):
         if item.source not in sources:
-            yield _unknown("source", item.source, sources, origin, "evidence", index, "source")
+            yield _unknown(
+                "source", item.source, sources, origin, "evidence", index, "source",
+                drafts=_drafts(site, "source"),
+            )  # fmt: skip
         if item.said_by is not None and item.said_by not in players:
-            yield _unknown("player", item.said_by, players, origin, "evidence", index, "said_by")
+            yield _unknown(
+                "player", item.said_by, players, origin, "evidence", index, "said_by",
+                drafts=_drafts(site, "player"),
+            )  # fmt: skip
+
+
+def _drafts(site: Site, kind: str) -> frozenset[str]:
+    return frozenset(site.draft_ids(kind))
 
 
 class _EveryId(set[str]):
@@ -141,19 +173,33 @@ def _ids(site: Site, kind: str) -> set[str]:
     return _EveryId() if site.accepts_any(kind) else site.known_ids(kind)
 
 
+def _events_and_players(site: Site) -> tuple[list[Event], list[Player]]:
+    """Every event and player to check, with what passed of those that failed their fields."""
+    events = [*site.events, *(r for r in site.partial if isinstance(r, Event))]
+    players = [*site.players, *(r for r in site.partial if isinstance(r, Player))]
+    return events, players
+
+
 def _references(site: Site) -> Iterator[Problem]:
     sources = _ids(site, "source")
     players = _ids(site, "player")
     groups = {group.id for group in site.config.groups}
     kinds = site.config.kind_schema_types()
-    for event in site.events:
+    events, cast = _events_and_players(site)
+    for event in events:
         for index, player_id in enumerate(event.players):
             if player_id not in players:
-                yield _unknown("player", player_id, players, event.origin, "players", index)
+                yield _unknown(
+                    "player", player_id, players, event.origin, "players", index,
+                    drafts=_drafts(site, "player"),
+                )  # fmt: skip
         if event.date_source is not None and event.date_source not in sources:
-            yield _unknown("source", event.date_source, sources, event.origin, "date_source")
-        yield from _evidence_problems(event.evidence, event.origin, sources, players)
-    for player in site.players:
+            yield _unknown(
+                "source", event.date_source, sources, event.origin, "date_source",
+                drafts=_drafts(site, "source"),
+            )  # fmt: skip
+        yield from _evidence_problems(site, event.evidence, event.origin, sources, players)
+    for player in cast:
         if player.group is not None and player.group not in groups:
             line, column = player.origin.at("group")
             close = closest(player.group, groups)
@@ -175,7 +221,155 @@ def _references(site: Site) -> Iterator[Problem]:
             yield Problem(
                 player.origin.path, f"unknown kind of player '{player.kind}'", line, column, hint
             )
-        yield from _evidence_problems(player.evidence, player.origin, sources, players)
+        yield from _evidence_problems(site, player.evidence, player.origin, sources, players)
+
+
+def _uncited_facts(site: Site) -> Iterator[Problem]:
+    """Every fact shown cites evidence, unless it is marked unconfirmed or disputed."""
+    events, players = _events_and_players(site)
+    for kind, records in (("event", events), ("player", players)):
+        for record in records:
+            if record.evidence or record.verification in MAY_BE_UNCITED:
+                continue
+            if {"evidence", "verification", "draft"} & record.origin.failed:
+                continue  # what decides it failed its own checks, already reported
+            line, column = record.origin.at("id")
+            name = getattr(record, "id", None)
+            yield Problem(
+                record.origin.path,
+                f"{kind} '{name}' cites no evidence" if name else f"this {kind} cites no evidence",
+                line,
+                column,
+                "add evidence: the source it rests on and the words quoted from it "
+                '(evidence: [{source: ID, quote: "..."}]); if it is not confirmed yet, mark it '
+                "verification: unconfirmed (readers see a badge saying so), or draft: true to "
+                "keep it off the site",
+            )
+
+
+# A placeholder `site-builder new` writes into a field for the author to replace ("TODO: ..."),
+# or a bare "TODO"; a text that merely starts with the word ("TODO lists ...") is not one.
+_PLACEHOLDER = re.compile(r"\s*TODO(?::|\s*$)")
+
+
+def _placeholders(site: Site) -> Iterator[Problem]:
+    """Every `TODO` placeholder left in a field of a published entry, or in a summary."""
+    events, players = _events_and_players(site)
+    sources = [*site.sources, *(r for r in site.partial if isinstance(r, Source))]
+    for record in [*sources, *players, *events]:
+        for where, value in _text_fields(record):
+            if _PLACEHOLDER.match(value):
+                line, column = record.origin.at(*where)
+                yield _placeholder_problem(record.origin.path, line, column, where, value)
+    for summary in site.summaries:
+        for name in ("title", "description"):
+            value = getattr(summary.meta, name, "")
+            if isinstance(value, str) and _PLACEHOLDER.match(value):
+                line, column = summary.meta.origin.at(name)
+                yield _placeholder_problem(summary.path, line, column, (name,), value)
+        for offset, text in enumerate(summary.markdown.splitlines()):
+            if _PLACEHOLDER.match(text):
+                where = ("the text",)
+                yield _placeholder_problem(summary.path, summary.body_line + offset, 1, where, text)
+
+
+def _text_fields(record: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every text value of a record, nested lists and records included."""
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), record)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, Record):
+            stack += [((*where, name), item) for name, item in value.__dict__.items()]
+        elif isinstance(value, list):
+            stack += [((*where, index), item) for index, item in enumerate(value)]
+
+
+def _placeholder_problem(
+    path: str, line: int, column: int, where: tuple[str | int, ...], value: str
+) -> Problem:
+    field_name = next((part for part in reversed(where) if isinstance(part, str)), "field")
+    shown = value.strip()
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return Problem(
+        path,
+        f"'{field_name}' still holds the placeholder {shown!r}",
+        line,
+        column,
+        "replace the TODO with the real text (`site-builder new` wrote it), or mark the entry "
+        "draft: true to keep it off the site until it is done",
+    )
+
+
+def _updates(site: Site) -> Iterator[Problem]:
+    """Facts and sources an update names must exist; a retracted fact needs its correction."""
+    sources = _ids(site, "source")
+    for update in site.updates:
+        for index, ref in enumerate(update.facts):
+            if site.fact(ref) is None and not _failed_to_load(site, ref):
+                yield _fact_ref_problem(site, update, index, ref)
+        for index, source_id in enumerate(update.sources):
+            if source_id not in sources:
+                yield _unknown(
+                    "source", source_id, sources, update.origin, "sources", index,
+                    drafts=_drafts(site, "source"),
+                )  # fmt: skip
+    for kind, records in (("event", site.events), ("player", site.players)):
+        for record in records:
+            if record.verification != "retracted" or any(
+                entry.update.kind == "correction" for entry in site.corrections_of(kind, record.id)
+            ):
+                continue
+            line, column = record.origin.at("verification")
+            yield Problem(
+                record.origin.path,
+                f"{kind} '{record.id}' is retracted, but no correction names it",
+                line,
+                column,
+                "add a correction to facts/updates.yaml saying what was wrong: "
+                f'- date: ..., kind: correction, facts: [{record.id}], summary: "..."',
+            )
+
+
+def _failed_to_load(site: Site, ref: str) -> bool:
+    """True when a fact reference may name an item that failed to load (already reported)."""
+    kind, fact_id = parse_fact_ref(ref)
+    kinds = [kind] if kind else list(FACT_KINDS)
+    return any(site.accepts_any(k) or fact_id in site.unusable_ids.get(k, ()) for k in kinds)
+
+
+def _fact_ref_problem(site: Site, update: Update, index: int, ref: str) -> Problem:
+    kind, fact_id = parse_fact_ref(ref)
+    line, column = update.origin.at("facts", index)
+    event, player = fact_id in site.events_by_id, fact_id in site.players_by_id
+    if kind is None and event and player:
+        return Problem(
+            update.origin.path,
+            f"'{fact_id}' names both an event and a player",
+            line,
+            column,
+            f"write event:{fact_id} or player:{fact_id}",
+        )
+    kinds = [kind] if kind else list(FACT_KINDS)
+    drafts = {k for k in kinds if fact_id in site.draft_ids(k)}
+    if drafts:
+        return Problem(
+            update.origin.path,
+            f"{drafts.pop()} '{fact_id}' is a draft: it is not on the site",
+            line,
+            column,
+            "publish it (remove its 'draft: true') or leave it out of this update",
+        )
+    known = set().union(*(site.known_ids(k) for k in kinds))
+    close = closest(fact_id, sorted(known))
+    return Problem(
+        update.origin.path,
+        f"unknown {kind or 'event or player'} '{fact_id}'",
+        line,
+        column,
+        f"did you mean '{close}'?" if close else "name the id of an event or a player",
+    )
 
 
 def _summary_slugs(site: Site) -> Iterator[Problem]:
@@ -190,6 +384,15 @@ def _summary_slugs(site: Site) -> Iterator[Problem]:
                 line,
                 column,
                 "choose another slug",
+            )
+        elif summary.slug == UPDATES_SLUG and site.updates:
+            yield Problem(
+                summary.path,
+                f"slug '{summary.slug}' is the address of the updates page, which lists the "
+                "entries of facts/updates.yaml",
+                line,
+                column,
+                "choose another slug for this page",
             )
         if summary.slug in seen:
             yield Problem(
@@ -450,6 +653,15 @@ def check_links(
             continue
         if name not in targets[scheme]:
             line, column = markdown.position(match.start(1))
+            if scheme != "page" and name in site.draft_ids(scheme):
+                yield Problem(
+                    markdown.path,
+                    f"broken link '{target}': {scheme} '{name}' is a draft, not on the site",
+                    line,
+                    column,
+                    f"publish the {scheme} (remove its 'draft: true') or link to something else",
+                )
+                continue
             close = closest(name, sorted(targets[scheme]))
             hint = (
                 f"did you mean '{scheme}:{close}'?"
@@ -461,41 +673,96 @@ def check_links(
             )
 
 
-def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace so line-wrapped quotes still match their source."""
-    return " ".join(text.split())
+@dataclass(frozen=True)
+class SourceQuotes:
+    """How the quotes citing one source fared against its text."""
+
+    source: Source
+    text_path: str | None  # where its text was read from; None when it has none
+    quotes: int  # quotes citing it
+    verified: int  # of those, found in its text
+    notes: int  # evidence citing it with a note and no quote
 
 
-def check_quotes(site: Site, source_texts: Mapping[str, str]) -> list[Problem]:
-    """Report quotes that do not occur verbatim in the text of the source they cite."""
-    known = {source.id for source in site.sources}
-    problems = [
-        Problem(
-            "--source-text",
-            f"unknown source '{source_id}'",
-            None,
-            None,
-            f"known source ids: {', '.join(sorted(known))}",
-        )
-        for source_id in source_texts
-        if source_id not in known
-    ]
-    haystacks = {key: normalise_space(text) for key, text in source_texts.items()}
-    for record in site.cited_records():
+def _cited(site: Site) -> Iterator[tuple[Event | Player, int, Evidence]]:
+    """Every piece of evidence of the published facts (and of partial records)."""
+    events, players = _events_and_players(site)
+    records: list[Event | Player] = [*events, *players]
+    for record in records:
         for index, item in enumerate(record.evidence):
-            haystack = haystacks.get(item.source)
-            if haystack is None or item.quote is None:
-                continue
-            if normalise_space(item.quote) not in haystack:
-                line, column = record.origin.at("evidence", index, "quote")
-                problems.append(
-                    Problem(
-                        record.origin.path,
-                        f"quote not found verbatim in source '{item.source}': {item.quote[:60]!r}",
-                        line,
-                        column,
-                        "copy the words character for character, including typographic quotes "
-                        "(“ ” ’) and dashes (– —)",
-                    )
-                )
+            yield record, index, item
+
+
+def quote_report(site: Site) -> list[SourceQuotes]:
+    """Per source, in file order: how many quotes cite it and how many were found in its text."""
+    counts = {source.id: [0, 0, 0] for source in site.sources}
+    for _, _, item in _cited(site):
+        tally = counts.get(item.source)
+        if tally is None:
+            continue
+        if item.quote is None:
+            tally[2] += 1
+            continue
+        tally[0] += 1
+        index = site.text_index(item.source)
+        if index is not None and index.find(item.quote) is not None:
+            tally[1] += 1
+    return [
+        SourceQuotes(
+            source,
+            site.source_texts[source.id].path if source.id in site.source_texts else None,
+            *counts[source.id],
+        )
+        for source in site.sources
+    ]
+
+
+def unverified_quote_problems(site: Site) -> list[Problem]:
+    """A problem for each source whose quotes cannot be checked, having no text (--strict)."""
+    problems = []
+    for report in quote_report(site):
+        if report.text_path is not None or not report.quotes:
+            continue
+        source = report.source
+        line, column = source.origin.at("id")
+        problems.append(
+            Problem(
+                source.origin.path,
+                f"{count_of(report.quotes, 'quote')} citing source '{source.id}' cannot be "
+                "verified: the source has no text",
+                line,
+                column,
+                f"add text: sources/{source.id}.txt to the source, with its words in that file "
+                "(or pass --source-text ID=PATH to check)",
+            )
+        )
+    return problems
+
+
+def check_quotes(site: Site) -> list[Problem]:
+    """Report quotes that do not occur in the text of the source they cite (compared as
+    quotes.py says: NFC, white space collapsed), explaining a typographic near miss."""
+    problems = []
+    for record, index, item in _cited(site):
+        text = site.text_index(item.source)
+        if text is None or item.quote is None or text.find(item.quote) is not None:
+            continue
+        line, column = record.origin.at("evidence", index, "quote")
+        path = site.source_texts[item.source].path
+        shown = item.quote if len(item.quote) <= 60 else item.quote[:59] + "…"
+        near = text.near_miss(item.quote)
+        if near is not None:
+            message = (
+                f"quote differs from the text of source '{item.source}' ({path}): "
+                f"{near.explain()}: {shown!r}"
+            )
+            hint = f"copy the source's words exactly: {near.source_words!r}"
+        else:
+            message = f"quote not found in the text of source '{item.source}' ({path}): {shown!r}"
+            hint = (
+                "copy the words character for character from the source, including "
+                "typographic quotes (“ ” ’) and dashes (– —); line breaks and runs of spaces "
+                "may differ"
+            )
+        problems.append(Problem(record.origin.path, message, line, column, hint))
     return problems

@@ -81,8 +81,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 FIXTURES = ROOT / "tests" / "fixtures"
 # Sites unlike the explainer, held to the same reader-quality bar (axe, W3C): a site in
-# Ukrainian, and a shipping story with no groups, a ship as a player and pictures.
-STORIES = {"i18n-uk": FIXTURES / "i18n-uk", "ship-no-sides": FIXTURES / "ship-no-sides"}
+# Ukrainian, a shipping story with no groups, a ship as a player and pictures, and a local
+# news story corrected as it went (a retracted fact, a disputed and an unconfirmed one).
+STORIES = {
+    "i18n-uk": FIXTURES / "i18n-uk",
+    "ship-no-sides": FIXTURES / "ship-no-sides",
+    "local-fire": FIXTURES / "local-fire",
+}
 
 
 @pytest.fixture(scope="session")

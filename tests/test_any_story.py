@@ -47,9 +47,10 @@ def test_without_groups_the_players_page_is_one_list(ship_site: Path) -> None:
 
 
 def test_an_object_is_a_thing_and_only_places_are_locations(ship_site: Path) -> None:
-    [ship] = json_ld(ship_site / "players" / "long-horizon" / "index.html")
+    page, ship = json_ld(ship_site / "players" / "long-horizon" / "index.html")
+    assert page["@type"] == "ProfilePage" and page["mainEntity"] == {"@id": ship["@id"]}
     assert ship["@type"] == "Thing" and ship["name"] == "Long Horizon"
-    [court] = json_ld(ship_site / "players" / "maritime-court" / "index.html")
+    _, court = json_ld(ship_site / "players" / "maritime-court" / "index.html")
     assert court["@type"] == "GovernmentOrganization"  # a kind declared in site.yaml
     events = {
         item["item"]["name"]: item["item"]
@@ -115,12 +116,12 @@ def test_empty_sections_are_left_out_and_counts_agree(ship_site: Path) -> None:
     assert '<a href="/sources/">Sources</a>: 1 source and every quote used' in home
     assert '<a href="/players/">Who&#39;s who</a>: 6 profiles' in home  # a label override
     sources = (ship_site / "sources" / "index.html").read_text("utf-8")
-    assert "<h3>Cited 5 times</h3>" in sources  # a plural override from site.yaml
+    assert "<h3>Cited 10 times</h3>" in sources  # a plural override from site.yaml
     player = (ship_site / "players" / "meridian-shipping" / "index.html").read_text("utf-8")
     assert "In the timeline" in player
     lone = (ship_site / "players" / "northway-canal" / "index.html").read_text("utf-8")
     own = lone.split('<p class="role">', 1)[1].split('<section aria-labelledby="events-title">')[0]
-    assert "What they said" not in own and "Evidence" not in own  # nothing quoted or cited
+    assert "What they said" not in own and "<figure" not in own  # nothing said, no picture
 
 
 def test_events_need_no_players(ship_site: Path) -> None:
@@ -134,7 +135,8 @@ def test_pages_with_nothing_on_them_are_not_made_nor_in_the_menu(tmp_path: Path)
         tmp_path,
         {
             "facts/players.yaml": "",
-            "facts/events.yaml": "- id: meeting\n  date: 2025-07-01\n  title: Meeting\n",
+            "facts/events.yaml": "- id: meeting\n  date: 2025-07-01\n  title: Meeting\n"
+            "  verification: unconfirmed\n",
             "site.yaml": MINIMAL_SITE.replace("groups:\n  - id: north\n    label: North\n", ""),
             "summaries/overview.md": "---\ntitle: T\nslug: overview\ndescription: D\n---\nText.\n",
         },
@@ -153,7 +155,8 @@ def test_a_link_to_a_page_that_is_not_made_is_reported(tmp_path: Path) -> None:
         tmp_path,
         {
             "facts/players.yaml": "",
-            "facts/events.yaml": "- id: meeting\n  date: 2025-07-01\n  title: Meeting\n",
+            "facts/events.yaml": "- id: meeting\n  date: 2025-07-01\n  title: Meeting\n"
+            "  verification: unconfirmed\n",
             "site.yaml": MINIMAL_SITE.replace("groups:\n  - id: north\n    label: North\n", ""),
             "summaries/overview.md": "---\ntitle: T\nslug: overview\ndescription: D\n---\n"
             "[who](page:players)\n",
@@ -168,9 +171,10 @@ def test_content_written_with_sides_keeps_building_with_a_hint(tmp_path: Path) -
         {
             "site.yaml": MINIMAL_SITE.replace("groups:", "sides:"),
             "facts/players.yaml": "- id: alice\n  name: Alice\n  role: R\n  side: north\n"
-            "- id: bob\n  name: Bob\n  role: R\n  side: north\n",
+            "  verification: unconfirmed\n"
+            "- id: bob\n  name: Bob\n  role: R\n  side: north\n  verification: unconfirmed\n",
             "facts/events.yaml": "- id: first-meeting\n  date: 2025-07-01\n  title: M\n"
-            "  players: [alice, bob]\n",
+            "  players: [alice, bob]\n  verification: unconfirmed\n",
         },
     )
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"))
@@ -202,13 +206,14 @@ def test_the_home_description_gets_typographic_quotes(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- bad input
 
-ALICE = "- id: alice\n  name: Alice\n  role: R\n"
+ALICE = "- id: alice\n  name: Alice\n  role: R\n  verification: unconfirmed\n"
 EVENT_WITH_MEDIA = """
 - id: first-meeting
   date: 2025-07-01
   title: "First meeting"
   media:
     - {}
+  verification: unconfirmed
 """
 
 
@@ -286,28 +291,37 @@ def test_an_undeclared_kind_of_player_is_located_with_a_hint(tmp_path: Path) -> 
         tmp_path,
         {"facts/players.yaml": ALICE + "- id: ship\n  name: S\n  role: R\n  kind: vessel\n"},
     )
-    assert [(p.line, p.message) for p in problems] == [(7, "unknown kind of player 'vessel'")]
-    assert "declare a kind in site.yaml under 'kinds:'" in (problems[0].hint or "")
+    assert [(p.line, p.message) for p in problems] == [
+        (5, "player 'ship' cites no evidence"),
+        (8, "unknown kind of player 'vessel'"),
+    ]
+    assert "declare a kind in site.yaml under 'kinds:'" in (problems[1].hint or "")
     close = problems_of(
         tmp_path,
         {"facts/players.yaml": ALICE + "- id: ship\n  name: S\n  role: R\n  kind: objekt\n"},
     )
-    assert (close[0].hint or "").startswith("did you mean 'object'?")
+    assert (close[-1].hint or "").startswith("did you mean 'object'?")
 
 
 def test_an_unknown_group_suggests_the_nearest(tmp_path: Path) -> None:
     problems = problems_of(
         tmp_path,
-        {"facts/players.yaml": ALICE + "- id: a\n  name: A\n  role: R\n  group: nort\n"},
+        {
+            "facts/players.yaml": ALICE
+            + "- id: a\n  name: A\n  role: R\n  group: nort\n  verification: unconfirmed\n"
+        },
     )
-    assert [(p.line, p.message) for p in problems] == [(7, "unknown group 'nort'")]
+    assert [(p.line, p.message) for p in problems] == [(8, "unknown group 'nort'")]
     assert (problems[0].hint or "").startswith("did you mean 'north'?")
 
 
 def test_a_mistake_in_a_renamed_field_is_located_where_it_is_written(tmp_path: Path) -> None:
     problems = problems_of(
         tmp_path,
-        {"facts/players.yaml": "- id: alice\n  name: Alice\n  role: R\n  side: North Side\n"},
+        {
+            "facts/players.yaml": "- id: alice\n  name: Alice\n  role: R\n  side: North Side\n"
+            "  verification: unconfirmed\n"
+        },
     )
     assert [(p.line, p.column, p.message) for p in problems] == [
         (4, 9, "'side': 'North Side' is not a URL-safe id")

@@ -11,7 +11,7 @@ PACKAGE = ROOT / "site_builder"
 # Each module may import only modules of a lower layer (STYLE.md's module map).
 LAYERS = [
     {"errors"},
-    {"dates", "urls"},
+    {"dates", "urls", "quotes"},
     {"clock", "periods", "cldr"},
     {"dateparse"},
     {"i18n"},

@@ -17,27 +17,35 @@ def test_check_lists_every_mistake_of_a_broken_tree_in_one_run() -> None:
     result = run_cli("check", "--content", str(TEN_MISTAKES))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("11 problems found:")
+    assert result.stderr.startswith("17 problems found:")
     located = re.findall(r"^\s*\d+\. (\S+?):(\d+):(\d+): (.+)$", result.stderr, re.MULTILINE)
     where = [
         (Path(path).relative_to(TEN_MISTAKES).as_posix(), int(line), message)
         for path, line, _column, message in located
     ]
+    # A malformed field hides none of the record's other problems (the missing evidence of a
+    # record whose 'key' or 'id' is malformed, an unknown player beside a bad field).
     assert [(path, line) for path, line, _ in where] == [
         ("facts/events.yaml", 2),  # impossible date 2025-02-30
+        ("facts/events.yaml", 9),  # no evidence
         ("facts/events.yaml", 12),  # duplicate key 'title'
         ("facts/events.yaml", 13),  # unknown field 'palyers'
+        ("facts/events.yaml", 14),  # no evidence
         ("facts/events.yaml", 15),  # 'early' with a day
         ("facts/events.yaml", 18),  # wrong type: key: 3
+        ("facts/events.yaml", 19),  # no evidence
         ("facts/events.yaml", 22),  # unknown player 'carol'
+        ("facts/players.yaml", 1),  # no evidence
         ("facts/players.yaml", 7),  # id not URL-safe
+        ("facts/players.yaml", 7),  # no evidence
         ("facts/players.yaml", 10),  # duplicate id 'alice'
+        ("facts/players.yaml", 10),  # no evidence
         ("facts/updates.yaml", 2),  # YAML syntax error
         ("summaries/next.md", 4),  # front matter: order is not a number
         ("summaries/overview.md", 7),  # broken identity link
     ]
     # Every problem carries a hint saying what to do.
-    assert result.stderr.count("\n    hint: ") == 11
+    assert result.stderr.count("\n    hint: ") == 17
 
 
 def test_build_of_a_broken_tree_fails_and_keeps_the_previous_output(tmp_path: Path) -> None:
@@ -96,16 +104,32 @@ def test_output_folder_that_would_overwrite_the_content_is_refused(tmp_path: Pat
     assert (content / "site.yaml").exists()
 
 
-def test_check_quotes_of_the_explainer_against_the_report() -> None:
+def test_check_verifies_every_quote_of_the_explainer_with_no_flag() -> None:
+    result = run_cli("check", "--strict")
+    assert result.returncode == 0, result.stderr
+    report = re.search(r"^  report: (\d+) of (\d+) quotes found in (\S+)$", result.stdout, re.M)
+    assert report, result.stdout
+    assert report.group(1) == report.group(2) and int(report.group(1)) >= 30
+    assert Path(report.group(3)) == Path("content/sources/report.txt")
+    assert "NOT verified" not in result.stdout
+    for context in ("istanbul-talks-context", "ultimatum-context", "officials-context"):
+        assert re.search(rf"^  {context}: no quotes \(\d+ notes?\)$", result.stdout, re.M)
+
+
+def test_the_report_in_content_is_the_shared_source_report() -> None:
+    require(ARTICLE.exists(), "the source report", f"expected at {ARTICLE}")
+    assert (CONTENT / "sources" / "report.txt").read_bytes() == ARTICLE.read_bytes()
+
+
+def test_source_text_on_the_command_line_still_works() -> None:
     require(ARTICLE.exists(), "the source report", f"expected at {ARTICLE}")
     result = run_cli("check", "--source-text", f"report={ARTICLE}")
     assert result.returncode == 0, result.stderr
-    quotes = int(re.search(r"(\d+) quotes found verbatim", result.stdout).group(1))  # type: ignore[union-attr]
-    assert quotes >= 30
+    found = rf"^  report: (\d+) of \1 quotes found in {re.escape(str(ARTICLE))}$"
+    assert re.search(found, result.stdout, re.M), result.stdout
 
 
-def test_a_changed_quote_fails_the_source_check(tmp_path: Path) -> None:
-    require(ARTICLE.exists(), "the source report", f"expected at {ARTICLE}")
+def test_a_changed_quote_fails_check_and_build(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     events = content / "facts" / "events.yaml"
@@ -118,10 +142,17 @@ def test_a_changed_quote_fails_the_source_check(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = run_cli("check", "--content", str(content), "--source-text", f"report={ARTICLE}")
-    assert result.returncode == 1
-    assert "failed to secure an agreement" in result.stderr
-    assert re.search(r"facts/events\.yaml:\d+:\d+: quote", result.stderr)
+    for command in (("check",), ("build", "--out", str(tmp_path / "out"))):
+        # The report's text is in the content: no flag is needed to check against it.
+        result = run_cli(*command, "--content", str(content))
+        assert result.returncode == 1
+        assert "failed to secure an agreement" in result.stderr
+        assert re.search(
+            r"facts/events\.yaml:\d+:\d+: quote not found in the text of source 'report' "
+            r"\(\S+content/sources/report\.txt\)",
+            result.stderr,
+        )
+    assert not (tmp_path / "out").exists()
 
 
 def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:

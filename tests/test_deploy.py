@@ -643,3 +643,18 @@ def test_ctrl_c_at_a_terminal_stops_the_push(tmp_path: Path, project: Path, remo
     assert remote_tip(remote) is None
     assert deploy.returncode == 130, bytes(shown)
     assert b"stopped: nothing was pushed" in shown, bytes(shown)
+
+
+def test_a_todo_left_by_new_stops_deploy_with_its_location(project: Path, remote: Path) -> None:
+    added = run_cli("new", "event", "--id", "half-written", cwd=project)
+    assert added.returncode == 0, added.stderr
+    line = int(added.stdout.split(":", 2)[1])
+    result = run_cli("deploy", cwd=project)
+    assert result.returncode == 1
+    assert f"content/facts/events.yaml:{line + 2}:10: 'title' still holds the placeholder" in (
+        result.stderr
+    )
+    assert f"content/facts/events.yaml:{line}:7: event 'half-written' cites no evidence" in (
+        result.stderr
+    )
+    assert remote_tip(remote) is None  # nothing was published

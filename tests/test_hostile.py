@@ -430,7 +430,14 @@ def test_json_ld_is_escaped_parses_and_gives_back_the_hostile_text(hostile_site:
     assert _node(person, "Person")["description"] == mallory["summary"]
     assert _node(person, "Person")["affiliation"]["name"] == mallory["affiliation"]
     [(_, government)] = blocks["players/eve-government/"]
-    assert _node(government, "GovernmentOrganization")["name"] == players["eve-government"]["name"]
+    eve = players["eve-government"]
+    assert _node(government, "GovernmentOrganization")["name"] == eve["name"]
+    # Its standing and the correction naming it come back exactly too.
+    assert eve["verification_note"] in _node(government, "GovernmentOrganization")["description"]
+    correction = _yaml("facts/updates.yaml")[0]
+    [comment] = _node(government, "ProfilePage")["correction"]
+    assert comment["@type"] == "CorrectionComment" and comment["text"] == correction["summary"]
+    assert _node(home, "BackgroundNewsArticle")["correction"] == [comment]
 
     [(_, timeline)] = blocks["timeline/"]
     names = [node["name"] for node in _nodes(timeline) if node.get("@type") == "Event"]

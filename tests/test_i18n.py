@@ -363,12 +363,14 @@ def _overridden_copy(root: Path, markers: dict[str, str]) -> Path:
             }
     config = yaml.safe_load((content / "site.yaml").read_text("utf-8"))
     config["labels"] = overrides
+    config["no_longer_updated"] = "2023-06-01"
     (content / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     thing = {
         "id": "dzvin",
         "name": "Дзвін",
         "role": "Дзвін на вежі",
         "kind": "object",
+        "verification": "unconfirmed",
         "media": [
             {"image": "ship-aground.jpg", "alt": "Дзвін", "caption": "Підпис", "credit": "Автор"},
             {"link": "https://example.org/video.mp4", "title": "Відео"},
@@ -377,7 +379,38 @@ def _overridden_copy(root: Path, markers: dict[str, str]) -> Path:
         ],
     }
     _append(content / "facts" / "players.yaml", [thing])
-    _append(content / "facts" / "sources.yaml", [{"id": "lyst", "title": "Лист", "kind": "report"}])
+    letter = {
+        "id": "lyst",
+        "title": "Лист",
+        "kind": "report",
+        "url": "https://example.org/lyst",
+        "archived_url": "https://web.archive.org/web/2023/https://example.org/lyst",
+        "retrieved": "2023-05-01",
+    }
+    _append(content / "facts" / "sources.yaml", [letter])
+
+    def evidence() -> list[dict[str, str]]:  # a new list each time: safe_dump would alias one
+        return [{"source": "zvit", "quote": "Слова звіту"}]
+
+    _append(
+        content / "facts" / "events.yaml",
+        [
+            {"id": "spirne", "date": "2022-05-01", "title": "Спірне", "evidence": evidence(),
+             "verification": "disputed"},
+            {"id": "khybne", "date": "2022-05-02", "title": "Хибне", "evidence": evidence(),
+             "verification": "retracted"},
+        ],
+    )  # fmt: skip
+    _append(
+        content / "facts" / "updates.yaml",
+        [
+            {"date": "2023-05-03", "kind": "correction", "facts": ["khybne"], "summary": "В.",
+             "sources": ["zvit"]},
+            {"date": "2023-05-04", "kind": "clarification", "facts": ["player:dzvin"],
+             "summary": "У."},
+            {"date": "2023-05-05", "facts": ["spirne"], "summary": "О."},
+        ],
+    )  # fmt: skip
     return content
 
 
@@ -406,9 +439,12 @@ def _every_span(content: Path) -> None:
         {"id": "skasovano", "date": "2021-03-26", "title": "Скасовано", "status": "cancelled"},
         {"id": "bez-daty", "date": "unknown", "title": "Без дати", "status": "proposed"},
     ]
-    (content / "facts" / "events.yaml").write_text(
-        yaml.safe_dump(events, allow_unicode=True), "utf-8"
-    )
+    for event in events:  # every fact cites evidence
+        event["evidence"] = [{"source": "arkhiv", "note": "Подія."}]
+    # The facts of standing the updates name (disputed, retracted) stay on this timeline too.
+    events_file = content / "facts" / "events.yaml"
+    kept = [e for e in yaml.safe_load(events_file.read_text("utf-8")) if "verification" in e]
+    events_file.write_text(yaml.safe_dump(events + kept, allow_unicode=True), "utf-8")
     eras = [
         {"id": "davnyna", "title": "Давнина", "start": "500 BC", "end": "100 BC"},
         {"id": "stolittia", "title": "Століття", "start": "1950", "end": "1999"},
@@ -443,17 +479,30 @@ def every_label_overridden(
     )
     _append(
         large / "facts" / "events.yaml",
-        [{"id": "z-chasom", "date": "2022-05-05 10:00+03:00", "title": "Подія з часом"}],
+        [
+            {
+                "id": "z-chasom",
+                "date": "2022-05-05 10:00+03:00",
+                "title": "Подія з часом",
+                "evidence": [{"source": "arkhiv", "note": "Подія."}],
+            }
+        ],
     )
     _append(
         large / "facts" / "players.yaml",
         [
-            {"id": f"svidok-{n}", "name": f"Свідок {n}", "role": "Свідок", "group": "misto"}
+            {
+                "id": f"svidok-{n}",
+                "name": f"Свідок {n}",
+                "role": "Свідок",
+                "group": "misto",
+                "evidence": [{"source": "arkhiv", "note": "Свідок."}],
+            }
             for n in range(151)
         ]
         + [
-            {"id": "yevhen", "name": "Євген", "role": "Мешканець"},
-            {"id": "ihor", "name": "Ігор", "role": "Мешканець"},
+            {"id": "yevhen", "name": "Євген", "role": "Мешканець", "verification": "unconfirmed"},
+            {"id": "ihor", "name": "Ігор", "role": "Мешканець", "verification": "unconfirmed"},
         ],
     )
     _append(
@@ -464,6 +513,7 @@ def every_label_overridden(
                 "date": f"{['mid', 'late'][n % 2]} 2022-{n % 12 + 1:02d}",
                 "title": f"Подія {n}",
                 "players": [f"svidok-{n}"] if n < 151 else [],
+                "evidence": [{"source": "arkhiv", "note": "Подія."}],
             }
             for n in range(500)
         ],
@@ -539,7 +589,7 @@ def test_the_ukrainian_site_speaks_ukrainian(ukrainian_site: Path) -> None:
     assert '<time datetime="2021-03-23">23 березня 2021\u202fр.</time>' in timeline
     assert "(<q>навесні</q>)" in timeline  # the source's words, quoted as Ukrainian quotes
     sources = (ukrainian_site / "sources" / "index.html").read_text("utf-8")
-    assert "Використано 2 рази" in sources and "Використано 6 разів" in sources
+    assert "Використано 2 рази" in sources and "Використано 7 разів" in sources
     feed = (ukrainian_site / "feed.xml").read_text("utf-8")
     assert 'xml:lang="uk"' in feed and "<title>Оновлення: 2 травня 2023\u202fр.</title>" in feed
 
@@ -568,9 +618,11 @@ def test_an_unknown_event_link_suggests_the_nearest_id(tmp_path: Path) -> None:
     - id: grounding
       date: 2025-07-01
       title: Grounding
+      verification: unconfirmed
     - id: impounded
       date: 2025-07-02
       title: Impounded
+      verification: unconfirmed
     """
     summary = "---\ntitle: T\nslug: overview\ndescription: D\n---\n[x](event:grounded)\n"
     [problem] = problems_of(

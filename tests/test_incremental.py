@@ -80,7 +80,7 @@ EDITS: dict[str, Edit] = {
     "player quote (on the sources page too)": lambda p: _replace(
         p / "content/facts/players.yaml",
         'quote: "Zelensky said in his evening address"',
-        'quote: "Zelensky said in his address"',
+        'quote: "said in his evening address"',
     ),
     "player role": lambda p: _replace(
         p / "content/facts/players.yaml", "role: President of Ukraine", "role: Head of state"
@@ -120,6 +120,19 @@ EDITS: dict[str, Edit] = {
         p / "content/facts/updates.yaml", '- date: 2025-07-20\n  summary: "Corrected."\n'
     ),
     "a comment only": lambda p: _append(p / "content/facts/players.yaml", "# a note\n"),
+    "source text (a quote's words now recur: its link needs context)": lambda p: _append(
+        p / "content/sources/report.txt", "Talks hosted in Istanbul earlier this year\n"
+    ),
+    "event disputed": lambda p: _replace(
+        p / "content/facts/events.yaml",
+        '  title: "Direct talks stall"\n',
+        '  title: "Direct talks stall"\n  verification: disputed\n',
+    ),
+    "a correction naming an event": lambda p: _append(
+        p / "content/facts/updates.yaml",
+        "- date: 2025-07-21\n  kind: correction\n  facts: [talks-dormant]\n"
+        '  summary: "Corrected the date."\n',
+    ),
     "new template override": lambda p: {
         _write(
             _copy_theme_template(p, "player.html"),

@@ -428,6 +428,7 @@ def test_footnotes_of_texts_sharing_a_page_keep_distinct_ids(tmp_path: Path) -> 
               name: "Alice Example"
               role: "Negotiator"
               side: north
+              evidence: [{source: report, note: "Named in the report."}]
               bio: |
                 Negotiates.[^1]
 

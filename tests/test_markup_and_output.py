@@ -63,6 +63,8 @@ def test_text_from_yaml_is_escaped_in_pages(tmp_path: Path) -> None:
           name: "Alice <script>alert(1)</script>"
           role: "Negotiator & <b>envoy</b>"
           side: north
+          verification: disputed
+          verification_note: "Disputed by <i>Bob</i> & <script>alert(2)</script>"
         """
         },
     )
@@ -71,6 +73,7 @@ def test_text_from_yaml_is_escaped_in_pages(tmp_path: Path) -> None:
     assert "<script>alert(1)" not in page
     assert "Alice &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Negotiator &amp; &lt;b&gt;envoy&lt;/b&gt;" in page
+    assert "Disputed by &lt;i&gt;Bob&lt;/i&gt; &amp; &lt;script&gt;alert(2)" in page
 
 
 def test_yaml_tags_that_construct_objects_are_refused(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ while keeping every byte the author wrote (comments included).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,7 @@ def test_init_writes_an_explainer_that_builds(explainer: Path) -> None:
         "content/facts/sources.yaml",
         "content/facts/updates.yaml",
         "content/site.yaml",
+        "content/sources/example-report.txt",
         "content/summaries/overview.md",
     ]
     for name in FACT_FILES.values():
@@ -84,8 +86,38 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
 
 
+def fill_in(text: str, quote: str | None = None) -> str:
+    """What an author does with `new`'s entries: replace every TODO and cite the evidence
+    (`quote`: words of the source's text in place of the template's)."""
+    text = re.sub(r'"TODO: [^"]*"', '"Filled in"', text)
+    text = re.sub(r"^TODO: .*$", "Filled in.", text, flags=re.MULTILINE)
+    text = text.replace("  # evidence:  ", "  evidence:    ")
+    text = text.replace("  #   - source:", "    - source:")
+    text = text.replace("  #     quote:", "      quote:")
+    if quote is not None:
+        text = text.replace('"words copied verbatim from the source"', f'"{quote}"')
+    return text
+
+
+def assert_fails_at(folder: Path, *where: str) -> str:
+    """check and build both fail, naming each `path:line` given (deploy: tests/test_deploy.py)."""
+    reports = []
+    for command in (("check",), ("build",)):
+        result = run_cli(*command, cwd=folder)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        for place in where:
+            assert re.search(rf"^ *\d+\. {re.escape(place)}:\d+: ", result.stderr, re.M), (
+                command,
+                place,
+                result.stderr,
+            )
+        reports.append(result.stderr)
+    assert not (folder / "_site").exists()
+    return reports[0]
+
+
 @pytest.mark.parametrize("kind", sorted(FACT_FILES))
-def test_new_appends_an_entry_that_builds_and_keeps_every_byte(explainer: Path, kind: str) -> None:
+def test_new_appends_an_entry_whose_todos_fail_until_filled_in(explainer: Path, kind: str) -> None:
     path = explainer / FACT_FILES[kind]
     before = path.read_bytes()
     result = run_cli("new", kind, cwd=explainer)
@@ -95,13 +127,36 @@ def test_new_appends_an_entry_that_builds_and_keeps_every_byte(explainer: Path, 
     after = path.read_bytes()
     assert after.startswith(before)  # comments and layout untouched, byte for byte
     assert after.decode("utf-8").splitlines()[line - 1] == f"- id: new-{kind}"
+    # The placeholder title (a player's name) comes second, after the date in an event.
+    placeholder = line + (2 if kind == "event" else 1)
+    report = assert_fails_at(explainer, f"{FACT_FILES[kind]}:{placeholder}")
+    assert "still holds the placeholder" in report and "'TODO:" in report.replace('"', "'")
+    if kind != "source":
+        assert f"{FACT_FILES[kind]}:{line}:7: {kind} 'new-{kind}' cites no evidence" in report
+    path.write_text(fill_in(after.decode("utf-8")), encoding="utf-8")
     assert_builds(explainer)
 
     again = run_cli("new", kind, cwd=explainer)
     assert again.returncode == 0, again.stderr
     assert f"'new-{kind}-2'" in again.stdout  # a fresh id each time
-    assert path.read_bytes().startswith(after)
+    assert path.read_bytes().startswith(fill_in(after.decode("utf-8")).encode("utf-8"))
+
+
+def test_a_draft_with_todos_stays_off_the_site_and_check_lists_it(explainer: Path) -> None:
+    events = explainer / "content" / "facts" / "events.yaml"
+    result = run_cli("new", "event", "--id", "work-in-progress", cwd=explainer)
+    assert result.returncode == 0, result.stderr
+    _, line = added_at(result.stdout, explainer)
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("  # draft: true ", "  draft: true   "), encoding="utf-8")
+    checked = run_cli("check", cwd=explainer)
+    assert checked.returncode == 0, checked.stderr
+    assert "1 draft, not on the site:" in checked.stdout
+    assert f"content/facts/events.yaml:{line}: event 'work-in-progress'" in checked.stdout
     assert_builds(explainer)
+    site = explainer / "_site"
+    assert "work-in-progress" not in (site / "timeline" / "index.html").read_text("utf-8")
+    assert "TODO" not in "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
 
 
 def test_new_summary_creates_a_page(explainer: Path) -> None:
@@ -111,6 +166,13 @@ def test_new_summary_creates_a_page(explainer: Path) -> None:
     assert where == explainer / "content" / "summaries" / "what-next.md"
     assert line == 1
     assert "slug: what-next" in where.read_text(encoding="utf-8")
+    assert_fails_at(
+        explainer,
+        "content/summaries/what-next.md:2",  # title
+        "content/summaries/what-next.md:5",  # description
+        "content/summaries/what-next.md:7",  # the text
+    )
+    where.write_text(fill_in(where.read_text(encoding="utf-8")), encoding="utf-8")
     assert_builds(explainer)
     assert (explainer / "_site" / "what-next" / "index.html").is_file()
 
@@ -123,6 +185,11 @@ def test_new_on_the_real_explainer_keeps_its_files(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
     for kind, name in FACT_FILES.items():
         assert (tmp_path / name).read_bytes().startswith(before[kind])
+        path = tmp_path / name
+        filled = fill_in(path.read_text(encoding="utf-8"), quote="Talks hosted in Istanbul")
+        path.write_text(filled, encoding="utf-8")
+    page = tmp_path / "content" / "summaries" / "new-page.md"
+    page.write_text(fill_in(page.read_text(encoding="utf-8")), encoding="utf-8")
     assert_builds(tmp_path)
 
 
@@ -132,7 +199,8 @@ def test_new_follows_an_indented_list_and_crlf_lines(explainer: Path) -> None:
         b"# indented, Windows line ends\r\n"
         b"  - id: example-report\r\n"
         b"    title: Report\r\n"
-        b"    kind: report"  # no final newline
+        b"    kind: report\r\n"
+        b"    text: sources/example-report.txt"  # no final newline
     )
     before = sources.read_bytes()
     result = run_cli("new", "source", "--id", "background", cwd=explainer)
@@ -141,6 +209,7 @@ def test_new_follows_an_indented_list_and_crlf_lines(explainer: Path) -> None:
     assert after.startswith(before)
     assert b"\r\n  - id: background\r\n" in after
     assert b"\n" not in after.replace(b"\r\n", b"")
+    sources.write_bytes(fill_in(after.decode("utf-8")).encode("utf-8"))
     assert_builds(explainer)
 
 

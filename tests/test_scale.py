@@ -76,7 +76,14 @@ def test_both_the_single_file_and_the_folder_are_read(tmp_path: Path) -> None:
 
 def write_many(root: Path, players: int, events: int) -> Path:
     """The minimal site plus PLAYERS generated players and EVENTS events split by year."""
-    content = write_site(root)
+    content = write_site(
+        root,
+        {
+            "facts/sources.yaml": "- id: report\n  title: A report\n  kind: report\n"
+            "  text: sources/report.txt\n",
+            "sources/report.txt": "In the end they met.\n",
+        },
+    )
     facts = content / "facts"
     (facts / "players").mkdir()
     (facts / "events").mkdir()
@@ -88,6 +95,7 @@ def write_many(root: Path, players: int, events: int) -> Path:
                 "role": "Witness",
                 "side": "north",
                 "bio": f"Spoke to [Alice](player:alice) on day {n}.",
+                "evidence": [{"source": "report", "note": f"Witness {n}."}],
             }
             for n in range(players // 10)
         ]

@@ -103,11 +103,17 @@ def test_json_ld_types_per_page_kind(absolute_site: Path) -> None:
     assert article["publisher"]["name"] and article["isPartOf"]["@id"] == home["WebSite"]["@id"]
     summary = nodes(pages["why-it-matters/index.html"])[0]
     assert summary["@type"] == "BackgroundNewsArticle" and summary["headline"]
-    kinds = {
-        path: nodes(html)[0]["@type"]
+    player_pages = {
+        path: nodes(html)
         for path, html in pages.items()
         if path.startswith("players/") and path != "players/index.html"
     }
+    # A player's page is a ProfilePage about the player (then the words they said).
+    assert {graph[0]["@type"] for graph in player_pages.values()} == {"ProfilePage"}
+    kinds = {path: graph[1]["@type"] for path, graph in player_pages.items()}
+    assert all(
+        graph[0]["mainEntity"] == {"@id": graph[1]["@id"]} for graph in player_pages.values()
+    )
     assert set(kinds.values()) <= {"Person", "Organization", "GovernmentOrganization", "Place"}
     assert "Person" in kinds.values() and "Place" in kinds.values()
     assert nodes(pages["players/index.html"])[0]["@type"] == "CollectionPage"

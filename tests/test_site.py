@@ -179,7 +179,8 @@ def test_context_is_labelled_as_context(built_site: Path) -> None:
     for li in doc.find_all("li", class_="source"):
         source = sources[li.attrs["id"].removeprefix("source-")]
         label = "Context" if source["kind"] == "context" else "Report"
-        assert li.find_all("h2")[0].find_all("span")[0].all_text() == label
+        number, tag = li.find_all("h2")[0].find_all("span")[:2]
+        assert number.attrs["class"] == "cite-number" and tag.all_text() == label
 
 
 def test_player_pages_link_back_to_every_event_they_appear_in(built_site: Path) -> None:

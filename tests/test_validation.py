@@ -10,6 +10,7 @@ from scratch import MINIMAL, load, problems_of, write_site
 
 from site_builder.build import BuildOptions, check_site
 from site_builder.errors import ContentError, Problem
+from site_builder.model import SourceText
 
 EVENT = """\
 - id: first-meeting
@@ -66,6 +67,7 @@ def test_duplicate_key_is_caught_instead_of_silently_kept(tmp_path: Path) -> Non
           name: "Alice Example"
           role: "Negotiator"
           role: "Mediator"
+          verification: unconfirmed
         """
             },
         )
@@ -84,6 +86,7 @@ def test_wrong_type(tmp_path: Path) -> None:
           date: 2025-07-01
           title: "First meeting"
           players: alice
+          evidence: [{source: report, quote: "they met"}]
         """
             },
         )
@@ -102,6 +105,7 @@ def test_missing_required_field(tmp_path: Path) -> None:
         - id: first-meeting
           date: 2025-07-01
           players: [alice]
+          evidence: [{source: report, quote: "they met"}]
         """
             },
         )
@@ -120,6 +124,7 @@ def test_unknown_field_suggests_the_field_meant(tmp_path: Path) -> None:
           title: "First meeting"
           players: [alice]
           statsu: happened
+          evidence: [{source: report, quote: "they met"}]
         """
         },
     )
@@ -212,14 +217,16 @@ def test_ids_must_be_url_safe(tmp_path: Path) -> None:
         - id: alice
           name: "Alice Example"
           role: "Negotiator"
+          verification: unconfirmed
         - id: Bob Smith
           name: "Bob Smith"
           role: "Envoy"
+          verification: unconfirmed
         """
         },
     )
     problem = only(problems)
-    assert problem.line == 4
+    assert problem.line == 5
     assert problem.message == "'id': 'Bob Smith' is not a URL-safe id"
     assert problem.hint == "use lowercase letters, digits and hyphens, e.g. 'bob-smith'"
 
@@ -235,6 +242,7 @@ def test_enum_values_are_listed(tmp_path: Path) -> None:
           title: "First meeting"
           players: [alice]
           status: propsed
+          evidence: [{source: report, quote: "they met"}]
         """
             },
         )
@@ -397,15 +405,17 @@ def test_quotes_must_occur_verbatim_in_the_source_text(tmp_path: Path) -> None:
     )
     text = 'In the end they met on Tuesday. Alice said "no" - twice.'
     with pytest.raises(ContentError) as caught:
-        check_site(BuildOptions(content=content), {"report": text})
+        check_site(BuildOptions(content=content), {"report": SourceText("report.txt", text)})
     problem = only(caught.value.problems)
-    # Whitespace may differ; typographic quotes and dashes may not.
+    # Whitespace may differ; typographic quotes and dashes may not, and the message says which.
     assert problem.line == 10
-    assert "not found verbatim" in problem.message
-    assert "typographic" in (problem.hint or "")
-    check_site(
-        BuildOptions(content=content), {"report": "they met on Tuesday. Alice said “no” – twice."}
+    assert problem.message.startswith(
+        "quote differs from the text of source 'report' (report.txt): the source has "
+        '" (U+0022 QUOTATION MARK) where the quote has “ (U+201C LEFT DOUBLE QUOTATION MARK)'
     )
+    assert problem.hint == "copy the source's words exactly: 'Alice said \"no\" - twice'"
+    fixed = SourceText("report.txt", "they met on Tuesday. Alice said “no” – twice.")
+    check_site(BuildOptions(content=content), {"report": fixed})
 
 
 def test_an_unreadable_fact_file_is_one_problem_not_a_cascade(tmp_path: Path) -> None:

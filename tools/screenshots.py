@@ -3,8 +3,8 @@
     python3 tools/screenshots.py OUT_FOLDER [--content content] [--full-page]
 
 Writes OUT_FOLDER/<page>-<width>-<scheme>.png for the home, timeline (and the first page of a
-timeline split by period), players, one player, sources and one summary page, at 375 px (phone)
-and 1280 px (desktop), light and dark.
+timeline split by period), players, one player, sources, updates and one summary page, at 375 px
+(phone) and 1280 px (desktop), light and dark.
 Needs Playwright (pip install playwright) and Debian's Chromium (/usr/bin/chromium).
 """
 
@@ -43,7 +43,7 @@ def page_kinds(site: Path) -> dict[str, str]:
         if index.is_file()
         else []
     )
-    builtin = {"timeline", "players", "sources", "static", "media"}
+    builtin = {"timeline", "players", "sources", "updates", "static", "media"}
     summaries = sorted(
         p.parent.name for p in site.glob("*/index.html") if p.parent.name not in builtin
     )
@@ -61,6 +61,8 @@ def page_kinds(site: Path) -> dict[str, str]:
         kinds["player"] = f"players/{players[0]}/"
     if summaries:
         kinds["summary"] = f"{summaries[0]}/"
+    if (site / "updates" / "index.html").is_file():
+        kinds["updates"] = "updates/"
     return kinds
 
 
