@@ -772,8 +772,17 @@ _CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 _PLAYER_BYTES = 70
 _MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 _ERA_BYTES = 700
+# Pages are planned to this share of the budget: the estimate errs by up to a tenth either way
+# (a chart draws a burst of events a second time, in an inset of its own, which only laying it
+# out can tell), and a page must not go over.
+_PLANNED_SHARE = 0.9
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
+
+
+def _size(text: str | None) -> int:
+    """Bytes of a text on a page (UTF-8: a Cyrillic letter is two)."""
+    return len(text.encode("utf-8")) if text else 0
 
 
 @dataclass(frozen=True)
@@ -966,14 +975,14 @@ class Site:
 
     def _fits(self, events: Sequence[Event]) -> bool:
         weight = self._page_weight + sum(self._event_weight(event) for event in events)
-        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET
+        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET * _PLANNED_SHARE
 
     @cached_property
     def _page_weight(self) -> int:
         """Estimated bytes of a timeline page without its events: the page itself, and the
         eras (a band of the chart, a section of the list), counted on every page."""
         eras = sum(
-            _ERA_BYTES + 2 * len(era.title) + len(era.body or "") * 11 // 10 for era in self.eras
+            _ERA_BYTES + 2 * _size(era.title) + _size(era.body) * 11 // 10 for era in self.eras
         )
         return _PAGE_BYTES + eras
 
@@ -989,24 +998,24 @@ class Site:
     def _weigh(self, event: Event) -> int:
         players = self.players_by_id
         sources = self.sources_by_id
-        words = 3 * len(event.title) + len(event.when or "") + len(event.body or "") * 11 // 10
+        words = 3 * _size(event.title) + _size(event.when) + _size(event.body) * 11 // 10
         for item in event.evidence:
             source = sources.get(item.source)
-            words += _CITATION_BYTES + len(item.quote or "") + len(item.note or "")
+            words += _CITATION_BYTES + _size(item.quote) + _size(item.note)
             if source is not None and source.url and item.quote:
                 # The quote opens its source at its words: the address and a percent-encoded
                 # text fragment (a long quote's is shorter: its first and last words).
                 words += 25 + len(source.url) + len(encode_term(item.quote[:EXACT_MATCH_LIMIT]))
         if event.verification != "verified":
-            words += _STANDING_BYTES + 2 * len(event.verification_note or "")
+            words += _STANDING_BYTES + 2 * _size(event.verification_note)
         for entry in self.corrections_of("event", event.id):
-            words += _CORRECTION_BYTES + 2 * len(entry.update.summary)
+            words += _CORRECTION_BYTES + 2 * _size(entry.update.summary)
         for player_id in event.players:
             player = players.get(player_id)
-            words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
+            words += _PLAYER_BYTES + len(player_id) + (_size(player.name) if player else 0)
         for media in event.media:
             fields = (media.image, media.link, media.alt, media.title, media.caption, media.credit)
-            words += _MEDIA_BYTES + sum(len(value or "") for value in fields)
+            words += _MEDIA_BYTES + sum(_size(value) for value in fields)
         return _EVENT_BYTES + words
 
     def _split(self, events: Sequence[Event], step: Step, has_time: bool) -> list[TimelinePart]:
