@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from site_builder.build import BuildOptions
     from site_builder.importers.timelinejs import Imported as ImportResult
     from site_builder.model import SourceText
-    from site_builder.validate import SourceQuotes
+    from site_builder.validate import SourceQuotes, ToVerify
 
 # The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
 # `build` of an unchanged site, --help and --version answer without loading it.
@@ -232,7 +233,7 @@ def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`: every problem, or a summary with each source's verified quotes."""
     texts = _source_texts(args.source_text)
     from site_builder.build import check_site
-    from site_builder.validate import quote_report
+    from site_builder.validate import facts_to_verify, quote_report
 
     site = check_site(_options(args), texts)
     if args.quiet:
@@ -250,11 +251,30 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"No problems: {counts}")
     for line in describe_quotes(quote_report(site)):
         print(line)
+    for line in describe_to_verify(facts_to_verify(site)):
+        print(line)
     if site.drafts:
         print(f"{count_of(len(site.drafts), 'draft')}, not on the site:")
         for draft in site.drafts:
-            print(f"  {draft.path}:{draft.line}: {draft.kind} '{draft.name}'")
+            note = f": {draft.note}" if draft.note else ""
+            print(f"  {draft.path}:{draft.line}: {draft.kind} '{draft.name}'{note}")
     return 0
+
+
+def describe_to_verify(facts: Sequence[ToVerify]) -> list[str]:
+    """The facts readers see marked unconfirmed or disputed, each with its place."""
+    if not facts:
+        return []
+    standings = Counter(fact.standing for fact in facts)
+    counts = ", ".join(f"{count} {name}" for name, count in standings.most_common())
+    return [
+        f"Left to verify ({counts}): cite the evidence each rests on, then remove its "
+        "'verification' (readers see a badge until then)",
+        *(
+            f"  {fact.path}:{fact.line}: {fact.kind} '{fact.name}' ({fact.standing})"
+            for fact in facts
+        ),
+    ]
 
 
 def describe_quotes(reports: Sequence[SourceQuotes]) -> list[str]:
@@ -500,8 +520,8 @@ def describe_import(
     )
     if imported.missing_alt:
         lines.append(
-            f"  {count_of(imported.missing_alt, 'image')} without alt text: write 'alt' (what "
-            "the picture shows) for each"
+            f"  {count_of(imported.missing_alt, 'image')} without alt text, kept off the site "
+            "('draft: true'): write 'alt' (what the picture shows), then remove 'draft'"
         )
     if imported.timezone is not None:
         lines.append(

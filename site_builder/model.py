@@ -388,6 +388,8 @@ class Media(Record):
     credit: Text | None = None
     title: Text | None = None  # a link's text
     kind: Literal["video", "audio", "document"] | None = None  # a link's kind, else from its name
+    # Kept off the site, and listed by `check`: an imported picture waits here for its alt text.
+    draft: bool = False
 
     @model_validator(mode="after")
     def _image_or_link(self) -> Media:
@@ -407,13 +409,14 @@ class Media(Record):
                         "tells the reader something"
                     },
                 )
-            if not self.decorative and not (self.alt and self.alt.strip()):
+            if not (self.decorative or self.draft or self.has_alt):
                 raise PydanticCustomError(
                     "media_alt",
                     "an image needs 'alt': a short description of what it shows",
                     {
                         "hint": 'add alt: "..." for readers who cannot see the image, or '
-                        "decorative: true if it adds nothing to the text"
+                        "decorative: true if it adds nothing to the text (draft: true keeps "
+                        "it off the site until then)"
                     },
                 )
         elif self.title is None:
@@ -423,6 +426,11 @@ class Media(Record):
                 {"hint": 'add title: "Video of ..."'},
             )
         return self
+
+    @property
+    def has_alt(self) -> bool:
+        """True when the item's alt text says something."""
+        return bool(self.alt and self.alt.strip())
 
     @property
     def link_kind(self) -> str:
@@ -832,10 +840,11 @@ class SourceText:
 class Draft:
     """An entry marked `draft: true`: checked for its fields, kept off the site."""
 
-    kind: str  # event, player, source, update
-    name: str  # its id, or an update's date
+    kind: str  # event, player, source, update; "image of event" ... for a media item
+    name: str  # its id, or an update's date; a media item's event or player
     path: str
     line: int
+    note: str = ""  # what is left to do before it can be shown, when something is
 
 
 @dataclass(frozen=True)
