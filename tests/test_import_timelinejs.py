@@ -201,10 +201,14 @@ def test_every_imported_event_is_unconfirmed_with_its_evidence_left_for_the_edit
             "id": "timelinejs",
             "title": "Whitney Houston 1963 - 2012",
             "kind": "report",
-            "note": "The a TimelineJS JSON file this explainer was imported from (houston.json). "
-            "Its events are unconfirmed until each cites the evidence it rests on.",
+            "retrieved": "2026-01-05",  # the day of the import
+            "note": "Imported from houston.json (a TimelineJS JSON file). Its events are "
+            "unconfirmed until each cites the evidence it rests on.",
         }
     ]
+    # Pages show no image without alt text: the one picture without it waits off the site.
+    [pictured] = [event for event in events if any("image" in m for m in event.get("media", []))]
+    assert pictured["media"][0]["draft"] is True and "alt" not in pictured["media"][0]
 
 
 def test_the_title_slide_is_the_sites_title_and_overview() -> None:
@@ -298,7 +302,7 @@ def test_media_becomes_media_and_what_pages_cannot_show_is_reported() -> None:
     assert result.lanes == 5 and {e.get("lane") for e in events} >= {"Video", "Audio"}
 
 
-def test_an_image_keeps_its_alt_text_and_one_without_is_counted() -> None:
+def test_an_image_keeps_its_alt_text_and_one_without_waits_off_the_site() -> None:
     result = imported(
         CURRENT_HEADER.replace("Background\n", "Background,Alt Text\n")
         + "2020,,,,,,,,,With alt,,https://example.org/a.jpg,Desk,A caption,,,,,A dog asleep\n"
@@ -315,7 +319,7 @@ def test_an_image_keeps_its_alt_text_and_one_without_is_counted() -> None:
                 "credit": "Desk",
             }
         ],
-        [{"image": "https://example.org/b.png"}],
+        [{"image": "https://example.org/b.png", "draft": True}],
     ]
     assert result.missing_alt == 1
     assert "row 3: the media address http://example.org/b.png is now https://" in notes(result)

@@ -7,7 +7,9 @@ their precision (year, month, day, time, years before the common era; an end dat
 range), `display_date` becomes the event's own wording of its date (`when`), headlines titles,
 HTML text sanitised Markdown (importers/html.py), eras eras, groups lanes, media media, and the
 title slide the site's title and overview. Every event is marked `verification: unconfirmed`,
-its evidence left for the editor. What cannot be brought along (backgrounds, thumbnails,
+its evidence left for the editor, and the timeline itself is a source; an image without alt text
+is kept off the site (`draft: true`) until its alt is written, so the site builds at once and
+`check` lists what is left. What cannot be brought along (backgrounds, thumbnails,
 embedded players, rows without a date) is reported with its row or event number; input that
 cannot be read (not JSON, no events, a sheet of neither format, a date that is not a number, an
 era without an end, a script in the text, a `javascript:` media address) is refused with its
@@ -735,8 +737,9 @@ def to_content(timeline: Timeline, path: str, options: ImportOptions) -> Importe
                     "id": options.source_id,
                     "title": title,
                     "kind": "report",
-                    "note": f"The {timeline.kind} this explainer was imported from ({name}). Its "
-                    "events are unconfirmed until each cites the evidence it rests on.",
+                    "retrieved": options.today,
+                    "note": f"Imported from {name} ({timeline.kind}). Its events are "
+                    "unconfirmed until each cites the evidence it rests on.",
                 }
             ],
             "# Where facts come from. The first is the TimelineJS timeline these facts were\n"
@@ -1022,6 +1025,8 @@ def _media(
         if alt:
             item["alt"] = alt
         else:
+            # Pages show no image without alt text: this one waits off the site for its words.
+            item["draft"] = True
             counts["missing_alt"] += 1
         counts["images"] += 1
     else:
