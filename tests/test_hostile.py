@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import run_cli
+from quality import page_urls
 from scratch import write_site
 
 from site_builder.feeds import embed_child_script
@@ -204,14 +205,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", "--content", str(HOSTILE), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
-
-
-def page_urls(site: Path) -> list[str]:
-    """URL path of every HTML page of a built site ("" for home, "timeline/", "404.html")."""
-    return [
-        file.relative_to(site).as_posix().removesuffix("index.html")
-        for file in sorted(site.rglob("*.html"))
-    ]
 
 
 def _pages(site: Path) -> dict[str, str]:

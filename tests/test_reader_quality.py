@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import static_server
-from quality import WEIGHT_LIMIT, axe_violations, page_weight, vnu_errors
+from quality import WEIGHT_LIMIT, axe_violations, page_urls, page_weight, vnu_errors
 
 from site_builder.feeds import embed_child_script
 
@@ -23,15 +23,6 @@ from site_builder.feeds import embed_child_script
 VIEWS = [(375, "light"), (375, "dark"), (1280, "light"), (1280, "dark")]
 # 320 px is 1280 px at 400% zoom (WCAG reflow); 360 px is a small Android phone.
 NARROW_WIDTHS = [320, 360, 375]
-
-
-def page_urls(site: Path) -> list[str]:
-    """URL path of every HTML page of a built site ("" for home, "timeline/", "404.html")."""
-    paths = []
-    for file in sorted(site.rglob("*.html")):
-        relative = file.relative_to(site).as_posix()
-        paths.append(relative.removesuffix("index.html"))
-    return paths
 
 
 @pytest.fixture(scope="module")
