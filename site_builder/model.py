@@ -35,6 +35,7 @@ from site_builder.dates import (
     FuzzyDate,
     UnknownDate,
 )
+from site_builder.insets import axis_bounds, find_burst
 from site_builder.periods import GROUPING_STEPS, Period, Step, grouping_step
 from site_builder.quotes import EXACT_MATCH_LIMIT, SourceIndex, encode_term
 from site_builder.urls import TIMELINE, timeline_part_path
@@ -780,10 +781,9 @@ _CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 _PLAYER_BYTES = 70
 _MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 _ERA_BYTES = 700
-# Pages are planned to this share of the budget: the estimate errs by up to a tenth either way
-# (a chart draws a burst of events a second time, in an inset of its own, which only laying it
-# out can tell), and a page must not go over.
-_PLANNED_SHARE = 0.9
+# A chart's inset (insets.find_burst): its heading, axis and bracket, and each era's band again.
+_INSET_BYTES = 2_800
+_INSET_ERA_BYTES = 300
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
 
@@ -983,8 +983,22 @@ class Site:
         return tuple(parts)
 
     def _fits(self, events: Sequence[Event]) -> bool:
+        if len(events) > TIMELINE_PAGE_EVENTS:
+            return False
         weight = self._page_weight + sum(self._event_weight(event) for event in events)
-        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET * _PLANNED_SHARE
+        inset = _INSET_BYTES + _INSET_ERA_BYTES * len(self.eras)
+        if weight + inset <= PAGE_BUDGET or weight > PAGE_BUDGET:
+            return weight <= PAGE_BUDGET  # an inset cannot change the answer
+        return weight + (inset if self._has_inset(events) else 0) <= PAGE_BUDGET
+
+    def _has_inset(self, events: Sequence[Event]) -> bool:
+        """True when the chart of a page of these events draws a burst in an inset."""
+        dates = [event.dated for event in events if event.dated is not None]
+        if not dates:
+            return False
+        eras = [(era.start.start_moment(), era.end.end_moment()) for era in self.eras]
+        start, end, _ = axis_bounds(dates, eras)
+        return find_burst(dates, start, end) is not None
 
     @cached_property
     def _page_weight(self) -> int:

@@ -12,7 +12,7 @@ PACKAGE = ROOT / "site_builder"
 LAYERS = [
     {"errors"},
     {"dates", "urls", "quotes"},
-    {"clock", "periods", "cldr"},
+    {"clock", "periods", "cldr", "insets"},
     {"dateparse"},
     {"i18n"},
     {"labels", "datefmt"},
