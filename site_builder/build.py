@@ -2,53 +2,39 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gc
 import logging
-import multiprocessing
-import os
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
 
 import jinja2
 
 from site_builder.content import ParseMemo, load_content
-from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
-from site_builder.links import PageLinks, check_site_links, page_links, parse_links
-from site_builder.liveoutput import LiveOutput
+from site_builder.incremental import (
+    BuildState,
+    converted_markdown,
+    restore_markdown,
+    reuse_of,
+    template_hashes,
+    where_of,
+)
+from site_builder.liveoutput import InPlace, LiveOutput
 from site_builder.markup import MarkdownConverter
-from site_builder.mdengine import ConversionError, extension_problems, extensions_of
+from site_builder.mdengine import extension_problems, extensions_of
 from site_builder.media import prepare_media
 from site_builder.model import Site, SourceText
 from site_builder.outlock import output_lock
-from site_builder.output import OutputTree
-from site_builder.render import (
-    PageSpec,
-    SiteRenderer,
-    convert_texts,
-    make_environment,
-    render_site,
-    template_dirs,
-    theme_dir,
-    unique_problems,
-)
+from site_builder.output import Discard
+from site_builder.pipeline import PageRecord, Progress, plan_reuse, run
+from site_builder.render import SiteRenderer, make_environment, template_dirs
 from site_builder.staging import Staging
-from site_builder.urls import UrlBuilder, output_file
-from site_builder.validate import (
-    MarkdownText,
-    markdown_texts,
-    unverified_quote_problems,
-    validate_site,
-)
-from site_builder.weight import over_budget, page_weights
+from site_builder.urls import UrlBuilder
+from site_builder.validate import unverified_quote_problems, validate_site
+from site_builder.workers import collecting_less
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +61,8 @@ class BuildResult:
     seconds: float
     out: Path
     warnings: tuple[str, ...] = ()  # broken links, when not --strict
+    rendered: int = 0  # pages rendered (the others were carried over from the last build)
+    state: BuildState | None = None  # for the next build's reuse (the build cache keeps it)
 
 
 def load_site(
@@ -172,285 +160,76 @@ def _warn_about_language(site: Site) -> None:
         )
 
 
-class Progress(Protocol):
-    """Told how far a stage is: `done` of `total`, and what ("rendered", "pages")."""
-
-    def __call__(self, done: int, total: int, verb: str = ..., noun: str = ...) -> None: ...
-
-
-# Below this many pages (or Markdown texts to convert), starting a second process costs more
-# than it saves.
-PARALLEL_FROM_PAGES = 400
-PARALLEL_FROM_TEXTS = 400
-_CHUNK = 64  # pages per task: small enough to balance the timeline's weight between processes
-_TEXT_CHUNK = 64  # Markdown texts per task
-
-
-@contextlib.contextmanager
-def _collecting_less() -> Iterator[None]:
-    """Run a build with the cyclic garbage collector called far less often.
-
-    A build keeps what it loads until it ends (a 10,000-player site is millions of objects),
-    and CPython's default thresholds make the collector rescan all of it again and again while
-    Markdown and Jinja churn through short-lived objects: a tenth of the build's time. Nearly all
-    garbage here is freed by reference counting anyway. The thresholds are restored after.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-@_collecting_less()
-def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+@collecting_less()
+def build_site(
+    options: BuildOptions, progress: Progress | None = None, previous: BuildState | None = None
+) -> BuildResult:
     """Build the whole site; on any problem raise before swapping, leaving old output intact.
 
     The output folder is this build's alone from before the content is read until the swap
     (another build waits, a running `serve` refuses it). Pages are written to the new output
     folder as they are rendered (by several processes on a large site); only each page's links
-    are kept, for the link check before the swap.
+    and size are kept, for the link check before the swap. With `previous`, the state the last
+    build into this folder left (the output must be as it left it), only the pages an edit
+    makes stale are rendered; the others are carried over from the previous output.
     """
     started = time.perf_counter()
+    where = where_of(options.content, options.templates, options.out, options.base_url)
+    if previous is not None and previous.where != where:
+        previous = None
     with output_lock(options.out, "build"):
-        site = load_site(options.content)
+        memo = previous.memo if previous is not None else ParseMemo()
+        memo.doubt(path for path in options.content.rglob("*") if path.is_file())
+        site = load_site(options.content, memo=memo)
         renderer = SiteRenderer(site, options.templates, options.base_url)
-        convert_markdown(site, renderer.converter, options.jobs, progress)
-        with Staging(options.out, protected=(options.content, options.templates)) as staging:
-            jobs = _jobs(options.jobs, len(renderer.pages), PARALLEL_FROM_PAGES)
-            links = render_to(renderer, staging, jobs, progress)
-            for path, text in renderer.extra_files().items():
-                staging.write(path, text)
-            for media in site.media_files.values():
-                staging.write(media.path, media.data)
-            for folder, overrides in static_folders(options):
-                staging.copy_folder(folder, "static", replace=overrides)
-            broken = check_site_links(site, staging.paths, links, _base(site, options))
-            folder = staging.folder
-            weights = page_weights(
-                links, lambda path: _file_size(folder / path), _base(site, options)
+        templates = template_hashes(options.templates)
+        reuse = None
+        if previous is not None:
+            restore_markdown(previous, renderer.converter, site)
+            reuse = reuse_of(previous, site, templates, renderer.environment)
+        protected = (options.content, options.templates)
+        # A full build writes a new folder and swaps it in; a build after an edit changes
+        # only the files that differ, all or none (both leave the output intact on failure).
+        writer = (
+            InPlace(options.out, protected)
+            if reuse is not None
+            else Staging(options.out, protected)
+        )
+        with writer:
+            result = run(
+                renderer,
+                writer,
+                _base(site, options),
+                options.templates,
+                reuse,
+                options.jobs,
+                progress,
             )
-            broken += over_budget(weights)
+            broken = result.broken_links + result.over_budget
             _report_broken_links(broken, options, unverified_quote_problems(site))
-            staging.commit()
+            writer.commit()
     seconds = time.perf_counter() - started
     pages = len(renderer.pages)
-    log.info("built %d pages in %.2f s", pages, seconds)
+    what = "everything" if reuse is None else describe_changes(reuse.changes)
+    log.info("built %d pages (rendered %d: %s) in %.2f s", pages, result.rendered, what, seconds)
+    state = BuildState(
+        where=where,
+        memo=memo,
+        site=site,
+        pages=result.pages,
+        templates=templates,
+        extensions=renderer.converter.extensions,
+        markdown=converted_markdown(renderer.converter, site),
+    )
     return BuildResult(
         pages=pages,
-        files=len(staging.paths),
+        files=result.files,
         seconds=seconds,
         out=options.out,
         warnings=tuple(str(problem) for problem in broken),
+        rendered=result.rendered,
+        state=state,
     )
-
-
-def _file_size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
-
-
-def _jobs(requested: int | None, work: int, threshold: int) -> int:
-    """Processes for `work` pages or texts: as asked, else one per core from `threshold` on."""
-    if requested is not None:
-        return max(1, requested)
-    return min(os.cpu_count() or 1, 8) if work >= threshold else 1
-
-
-_Result = TypeVar("_Result")
-
-# The task of the worker processes: set before forking, so that each process inherits it, with
-# the loaded site and everything else it refers to.
-_TASK: Callable[[range], Any] | None = None
-
-
-def _run_task(indexes: range) -> Any:
-    assert _TASK is not None, "_in_workers sets the task before forking"
-    return _TASK(indexes)
-
-
-def _in_workers(
-    task: Callable[[range], _Result], total: int, size: int, jobs: int
-) -> Iterator[_Result]:
-    """`task` over chunks of `size` of range(total), results in order: in `jobs` forked
-    processes, or in this one when jobs is 1 or there is one chunk."""
-    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            yield task(chunk)
-        return
-    global _TASK
-    _TASK = task
-    # Everything loaded so far lives until the processes end: set apart from the collector,
-    # which then neither scans it again nor, in a worker, writes to the pages it shares with
-    # this process (each write makes the kernel copy the page).
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_as_a_worker) as pool:
-            yield from pool.imap(_run_task, chunks)  # in order: same errors, same output
-    finally:
-        gc.unfreeze()
-        _TASK = None
-
-
-def convert_markdown(
-    site: Site,
-    converter: MarkdownConverter,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-) -> None:
-    """Convert every distinct Markdown text of the site once, before any page is rendered.
-
-    On a large site (or with `jobs`), forked processes convert the texts in chunks and send back
-    the HTML, which the page-rendering processes forked after this inherit. Raise ContentError
-    locating every text that Python-Markdown or an extension fails on.
-    """
-    pending = [markdown for markdown in markdown_texts(site) if not converter.knows(markdown.text)]
-    distinct = list({markdown.text: markdown for markdown in reversed(pending)}.values())[::-1]
-    task = functools.partial(_convert_chunk, converter, distinct)
-    processes = _jobs(jobs, len(distinct), PARALLEL_FROM_TEXTS)
-    done = 0
-    for converted in _in_workers(task, len(distinct), _TEXT_CHUNK, processes):
-        texts = [markdown.text for markdown in distinct[done : done + len(converted)]]
-        converter.remember(
-            {text: html for text, html in zip(texts, converted, strict=True) if html is not None}
-        )
-        done += len(converted)
-        if progress is not None:
-            progress(done, len(distinct), "converted", "Markdown texts")
-    # Here: what is left (all of it with one job), and every text that failed, where it is.
-    problems = convert_texts(converter, pending)
-    if problems:
-        raise ContentError(problems)
-
-
-def _convert_chunk(
-    converter: MarkdownConverter, texts: list[MarkdownText], indexes: range
-) -> list[str | None]:
-    """The HTML of each text of the chunk, in order (None for one that failed: it is converted
-    again, and located, by convert_markdown). Only the HTML goes back: the texts are known."""
-    converted: list[str | None] = []
-    for index in indexes:
-        try:
-            converted.append(converter.convert(texts[index].text))
-        except ConversionError:
-            converted.append(None)
-    return converted
-
-
-def render_to(
-    renderer: SiteRenderer, staging: Staging, jobs: int, progress: Progress | None = None
-) -> dict[str, PageLinks]:
-    """Render every page into the staging folder; return each page's links and ids.
-
-    With several jobs, forked processes share the pages out in chunks; each has the loaded site
-    and its converted Markdown already (fork copies them), renders its pages, writes them and
-    sends back only their links. Raise ContentError listing every template problem.
-    """
-    total = len(renderer.pages)
-    links: dict[str, PageLinks] = {}
-    problems: list[Problem] = []
-    if jobs > 1 and total > _CHUNK:
-        _precompile(renderer)  # once here rather than once per process
-    task = functools.partial(_render_chunk, renderer, staging)
-    for result in _in_workers(task, total, _CHUNK, jobs):
-        links.update(result.links)
-        problems.extend(result.problems)
-        if progress is not None:
-            progress(len(links) + len(problems), total)
-    if problems:
-        raise ContentError(unique_problems(problems))
-    by_file = {output_file(path): page for path, page in links.items()}
-    staging.note_written(by_file)
-    return by_file
-
-
-@dataclass(frozen=True)
-class _ChunkResult:
-    links: dict[str, PageLinks]
-    problems: list[Problem]
-
-
-def _as_a_worker() -> None:
-    """A worker process ends quietly when the pool is done with it: it must not inherit the
-    command's SIGTERM handler (which turns the signal into Ctrl-C, for the command's clean-up),
-    or the pool's closing SIGTERM prints a KeyboardInterrupt traceback from every worker."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _render_chunk(renderer: SiteRenderer, staging: Staging, indexes: range) -> _ChunkResult:
-    links: dict[str, PageLinks] = {}
-    problems: list[Problem] = []
-    for index in indexes:
-        spec = renderer.pages[index]
-        try:
-            html = renderer.render(spec)
-        except ContentError as error:
-            problems += error.problems
-            continue
-        staging.put(output_file(spec.path), html)  # recorded by render_to, in this process
-        links[spec.path] = page_links(html)
-    return _ChunkResult(links, problems)
-
-
-def _precompile(renderer: SiteRenderer) -> None:
-    for name in sorted({spec.template for spec in renderer.pages}):
-        # A broken template is reported page by page when rendering.
-        with contextlib.suppress(jinja2.TemplateError):
-            renderer.environment.get_template(name)
-
-
-def render_tree(
-    site: Site,
-    options: BuildOptions,
-    pages: Mapping[str, str] | None = None,
-    converter: MarkdownConverter | None = None,
-) -> OutputTree:
-    """Render every page in memory (unless `pages` are already rendered), with static assets."""
-    if pages is None:
-        pages = render_site(site, options.templates, options.base_url, converter=converter)
-    tree = OutputTree()
-    for site_path, html in pages.items():
-        tree.add(output_file(site_path), html)
-    for media in site.media_files.values():
-        tree.add(media.path, media.data)
-    for folder, overrides in static_folders(options):
-        tree.add_folder(folder, "static", replace=overrides)
-    return tree
-
-
-def static_folders(options: BuildOptions) -> list[tuple[Path, bool]]:
-    """Folders copied to static/, in order, and whether each overrides the files before it:
-    the theme's, then the user's."""
-    folders = [(theme_dir() / "static", False)]
-    user_static = options.templates / "static"
-    if user_static.is_dir():
-        folders.append((user_static, True))
-    return folders
-
-
-def write_tree(
-    site: Site, tree: OutputTree, options: BuildOptions, live: LiveOutput | None = None
-) -> int:
-    """Check the tree's links (an error with --strict, else warnings), then write it.
-
-    Without `live` the tree is swapped in whole; through `live` (serve's rebuilds, where
-    swapping a thousand-page folder costs more than everything else) only the files that
-    changed are replaced, all or none. Returns the number of HTML pages.
-    """
-    _report_broken_links(
-        link_problems(site, tree, options) + budget_problems(site, tree, options),
-        options,
-        unverified_quote_problems(site),
-    )
-    if live is None:
-        tree.commit(options.out, protected=(options.content, options.templates))
-    else:
-        live.write(tree)
-    return sum(1 for path in tree.paths if path.endswith(".html"))
 
 
 def _report_broken_links(
@@ -464,47 +243,24 @@ def _report_broken_links(
         log.warning("%s", problem)
 
 
-@_collecting_less()
+@collecting_less()
 def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | None = None) -> Site:
-    """Run every validation, including template rendering in memory; write nothing.
+    """Run every validation, including template rendering (on every core for a large site);
+    write nothing.
 
     With --strict, quotes of a source that has no text (so cannot be verified) are an error.
     """
     site = load_site(options.content, source_texts)
-    converter = MarkdownConverter(extensions_of(site.config))
-    convert_markdown(site, converter, options.jobs)  # on every core for a large site
-    tree = render_tree(site, options, converter=converter)
-    problems = link_problems(site, tree, options)
+    renderer = SiteRenderer(site, options.templates, options.base_url)
+    result = run(renderer, Discard(), _base(site, options), options.templates, jobs=options.jobs)
+    problems = list(result.broken_links)
     if options.strict:
         problems += unverified_quote_problems(site)
     if problems:
         raise ContentError(problems)
-    for problem in budget_problems(site, tree, options):
+    for problem in result.over_budget:
         log.warning("%s", problem)  # a heavy page is not an error in the content
     return site
-
-
-def _tree_pages(tree: OutputTree) -> dict[str, PageLinks]:
-    return {
-        path: parse_links(tree.get(path).decode("utf-8"))
-        for path in tree.paths
-        if path.endswith(".html")
-    }
-
-
-def link_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
-    """Internal links and assets of the rendered tree that do not resolve under its base URL."""
-    return check_site_links(site, tree.paths, _tree_pages(tree), _base(site, options))
-
-
-def budget_problems(site: Site, tree: OutputTree, options: BuildOptions) -> list[Problem]:
-    """Pages of the rendered tree heavier than the page budget."""
-    paths = set(tree.paths)
-
-    def size_of(path: str) -> int | None:
-        return len(tree.get(path)) if path in paths else None
-
-    return over_budget(page_weights(_tree_pages(tree), size_of, _base(site, options)))
 
 
 def _base(site: Site, options: BuildOptions) -> str:
@@ -514,15 +270,16 @@ def _base(site: Site, options: BuildOptions) -> str:
 class SiteBuilder:
     """Builds the site, then rebuilds it after changes, rendering only the pages made stale.
 
-    Keeps the last good site, its pages and the compiled templates between builds; what a change
-    makes stale comes from `deps.py`. The output is byte-identical to `build_site`'s, and a
-    failed rebuild raises before writing, so the last good output stays in place.
+    Keeps the last good site, its pages' links and sizes, the compiled templates and the
+    converted Markdown between builds; what a change makes stale comes from `deps.py`. The run
+    is `build_site`'s, with a writer that replaces only the files that changed (LiveOutput);
+    a failed rebuild raises before writing, so the last good output stays in place.
     """
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self._site: Site | None = None
-        self._pages: dict[str, str] = {}
+        self._pages: Mapping[str, PageRecord] = {}  # the last good build's, by output file
         self._environment: jinja2.Environment | None = None
         self._template_files: frozenset[str] = frozenset()
         # Template files changed since the last good build (a failed build keeps them pending).
@@ -540,7 +297,7 @@ class SiteBuilder:
             base_url = self._site.config.base_url if self._site is not None else "/"
         return UrlBuilder(base_url).base_path
 
-    @_collecting_less()
+    @collecting_less()
     def rebuild(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Build again after `changed` files changed (None: build everything); log the time.
 
@@ -554,7 +311,7 @@ class SiteBuilder:
         changed_templates = self._template_names(changed or frozenset())
         self._pending_templates |= changed_templates
         template_files = self._list_templates()
-        changes: Changes | None = None
+        reuse = None
         if (
             changed is None
             or self._site is None
@@ -566,49 +323,41 @@ class SiteBuilder:
             self._environment = make_environment(template_dirs(self.options.templates))
         else:
             _forget_templates(self._environment, changed_templates)
-            changes = diff_sites(self._site, site)
-            changes = replace(changes, templates=frozenset(self._pending_templates))
-        rendered = 0
-        stale = None
-        if changes is not None and self._site is not None:
-            environment = self._environment
-            closures = (
-                {name: template_closure(environment, name) for name in KNOWN_TEMPLATES}
-                if changes.templates
-                else {}
+            reuse = plan_reuse(
+                self._site,
+                site,
+                frozenset(self._pending_templates),
+                self._environment,
+                self._pages,
             )
-            stale = stale_pages(self._site, site, changes, closures)
-
-        def reuse(spec: PageSpec) -> str | None:
-            nonlocal rendered
-            previous = self._pages.get(spec.path)
-            if previous is not None and stale is not None and not stale(spec.path, spec.template):
-                return previous
-            rendered += 1
-            return None
-
         extensions = extensions_of(site.config)
         if self._converter is None or self._converter.extensions != extensions:
             self._converter = MarkdownConverter(extensions)
-        pages = render_site(
-            site,
-            self.options.templates,
-            self.options.base_url,
-            environment=self._environment,
-            reuse=reuse,
-            converter=self._converter,
+        renderer = SiteRenderer(
+            site, self.options.templates, self.options.base_url, self._environment, self._converter
         )
-        tree = render_tree(site, self.options, pages)
-        total = write_tree(site, tree, self.options, self._output)
-        self._site, self._pages, self._template_files = site, pages, template_files
+        writer = self._output.writer()
+        # One process: forking beside the preview server's threads is not safe.
+        jobs = self.options.jobs or 1
+        result = run(
+            renderer, writer, _base(site, self.options), self.options.templates, reuse, jobs
+        )
+        _report_broken_links(
+            result.broken_links + result.over_budget,
+            self.options,
+            unverified_quote_problems(site),
+        )
+        writer.commit()
+        self._site, self._pages, self._template_files = site, result.pages, template_files
         self._pending_templates.clear()
-        self.last_rendered = rendered
+        self.last_rendered = result.rendered
         seconds = time.perf_counter() - started
-        what = "everything" if changes is None else describe_changes(changes)
-        log.info("rebuilt %d of %d pages in %.0f ms (%s)", rendered, total, seconds * 1000, what)
-        return BuildResult(
-            pages=total, files=len(tree.paths), seconds=seconds, out=self.options.out
+        what = "everything" if reuse is None else describe_changes(reuse.changes)
+        total = len(result.pages)
+        log.info(
+            "rebuilt %d of %d pages in %.0f ms (%s)", result.rendered, total, seconds * 1000, what
         )
+        return BuildResult(pages=total, files=result.files, seconds=seconds, out=self.options.out)
 
     def _template_names(self, changed: frozenset[Path]) -> set[str]:
         """Names of the changed files that are templates (static files are copied every build)."""

@@ -187,16 +187,20 @@ def run_build(args: argparse.Namespace) -> int:
             )
         return 0
     from site_builder.build import build_site
+    from site_builder.incremental import BuildState
 
+    state = cache.load_state() if cache is not None else None
     progress = ProgressLine() if not args.quiet else None
     try:
-        result = build_site(_options(args), progress)
+        previous = state if isinstance(state, BuildState) else None
+        result = build_site(_options(args), progress, previous)
     finally:
         if progress is not None:
             progress.clear()
     if cache is not None:
         try:
-            cache.store(key, CachedBuild(result.pages, result.files, result.warnings))
+            built = CachedBuild(result.pages, result.files, result.warnings)
+            cache.store(key, built, result.state)
         except OSError as error:  # the site is built; only the next build's shortcut is lost
             log.warning(
                 "the build is done, but it could not be recorded in %s (%s): the next build "
@@ -205,9 +209,11 @@ def run_build(args: argparse.Namespace) -> int:
                 error.strerror or error,
             )
     if not args.quiet:
+        kept = result.pages - result.rendered
+        reused = f"; {kept} unchanged, kept" if kept else ""
         print(
-            f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s "
-            f"into {result.out}"
+            f"Built {result.pages} pages ({result.files} files{reused}) in "
+            f"{result.seconds:.2f} s into {result.out}"
         )
     return 0
 

@@ -1,6 +1,7 @@
-"""Keeping an output folder up to date file by file (`serve`): `LiveOutput` writes the files that
-changed beside the folder first and renames them into place only when all of them are written,
-so that a write error leaves the previous output, never a mix of two.
+"""Keeping an output folder up to date file by file: `LiveOutput` (`serve`) and `InPlace` (a
+build after an edit) write the files that changed beside the folder first and rename them into
+place only when all of them are written, so that a write error leaves the previous output,
+never a mix of two.
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from site_builder.errors import OutputError
-from site_builder.outfiles import litter_folder, os_error, write_file
-from site_builder.output import OutputTree
+from site_builder.outfiles import (
+    folder_files,
+    litter_folder,
+    os_error,
+    read_input,
+    refuse_dangerous_target,
+    refuse_second_write,
+    safe_relative,
+    write_file,
+)
+from site_builder.output import OutputTree, Writer
 
 # --------------------------------------------------------------------------- file by file
 
@@ -35,6 +45,14 @@ class LiveOutput:
         self._files: dict[str, bytes] = {}
         self._stamps: dict[str, Stamp] = {}
         self._folder: tuple[int, int] | None = None  # device and inode of the folder written
+
+    def writer(self) -> Writer:
+        """A writer for one run: it holds the run's files and writes them here on commit."""
+        return LiveWriter(self)
+
+    def written(self, relative: str) -> bytes | None:
+        """What the last write put in a file (None: no such file)."""
+        return self._files.get(relative)
 
     def write(self, tree: OutputTree) -> int:
         """Make the output folder hold exactly `tree`; return the files written.
@@ -89,6 +107,153 @@ class LiveOutput:
         return stale
 
 
+class LiveWriter:
+    """One run's files, held in memory and written to a `LiveOutput` on commit, all or none."""
+
+    from_workers = False  # rendering processes send their pages back to be put here
+
+    def __init__(self, live: LiveOutput) -> None:
+        self._live = live
+        self._tree = OutputTree()
+        self.changed = 0  # files the commit wrote
+
+    def put(self, relative: str, data: bytes | str) -> None:
+        """Hold one page."""
+        self._tree.add(relative, data)
+
+    def note(self, paths: Iterable[str]) -> None:
+        """Nothing to record: `put` did."""
+
+    def write(self, relative: str, data: bytes | str, replace: bool = False) -> None:
+        """Hold one file; `replace` lets it override one held before."""
+        if replace:
+            self._tree.discard(relative)
+        self._tree.add(relative, data)
+
+    def keep(self, relative: str) -> bool:
+        """Hold the file the last write left, unchanged; False when there is none."""
+        data = self._live.written(relative)
+        if data is None:
+            return False
+        self._tree.add(relative, data)
+        return True
+
+    def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
+        """Hold every file under a folder (static assets); `replace` lets it override."""
+        self._tree.add_folder(folder, prefix, replace=replace)
+
+    def size(self, relative: str) -> int | None:
+        """The size of a file held."""
+        try:
+            return len(self._tree.get(relative))
+        except KeyError:
+            return None
+
+    @property
+    def paths(self) -> list[str]:
+        """Every file held, sorted."""
+        return self._tree.paths
+
+    def commit(self) -> None:
+        """Make the output folder hold exactly these files."""
+        self.changed = self._live.write(self._tree)
+
+
+class InPlace:
+    """A run's files written into the existing output folder, all or none, on commit: only the
+    files that changed are staged beside it and renamed in; the others stay where they are.
+
+    For a build after an edit, whose output the build cache found as the last build left it:
+    rebuilding the folder to change ten files of thousands would cost more than the edit.
+    Nothing in the folder changes before `commit`; leaving the `with` block without it (an
+    error, Ctrl-C) deletes what was staged.
+    """
+
+    from_workers = True  # rendering processes stage their pages beside the folder
+
+    def __init__(self, out_dir: Path, protected: Iterable[Path] = ()) -> None:
+        self.out_dir = out_dir.resolve()
+        refuse_dangerous_target(self.out_dir, protected)
+        self._transaction = _Transaction(self.out_dir, clean=True)
+        self._written: set[str] = set()
+        self._staged: set[str] = set()
+
+    def __enter__(self) -> InPlace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._transaction.__exit__(*exc_info)
+
+    def put(self, relative: str, data: bytes | str) -> None:
+        """Stage one page, from any process."""
+        path = safe_relative(relative)
+        self._transaction.stage(path, data.encode("utf-8") if isinstance(data, str) else data)
+
+    def note(self, paths: Iterable[str]) -> None:
+        """Record pages that `put` staged."""
+        for path in paths:
+            refuse_second_write(path, self._written)
+            self._written.add(path)
+            self._staged.add(path)
+
+    def write(self, relative: str, data: bytes | str, replace: bool = False) -> None:
+        """Stage one file unless the folder holds it already, byte for byte."""
+        path = safe_relative(relative)
+        if not replace:
+            refuse_second_write(path, self._written)
+        self._written.add(path)
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            same = (self.out_dir / path).read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            if path in self._staged:  # an override put the previous file back
+                self._staged.discard(path)
+                (self._transaction.new / path).unlink()
+            return
+        self._transaction.stage(path, data)
+        self._staged.add(path)
+
+    def keep(self, relative: str) -> bool:
+        """Leave the folder's file as it is; False when there is none."""
+        path = safe_relative(relative)
+        refuse_second_write(path, self._written)
+        if not os.path.isfile(self.out_dir / path):
+            return False
+        self._written.add(path)
+        return True
+
+    def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
+        """Stage every file under a folder that the output does not hold already."""
+        for relative, file in folder_files(folder, prefix):
+            self.write(relative, read_input(file), replace=replace)
+
+    def size(self, relative: str) -> int | None:
+        """The size of a file written or kept."""
+        if relative not in self._written:
+            return None
+        where = self._transaction.new if relative in self._staged else self.out_dir
+        try:
+            return (where / relative).stat().st_size
+        except OSError:
+            return None
+
+    @property
+    def paths(self) -> list[str]:
+        """Every file written or kept, sorted."""
+        return sorted(self._written)
+
+    def commit(self) -> None:
+        """Rename the staged files into the folder and remove the files no longer made."""
+        present = {
+            (Path(folder) / name).relative_to(self.out_dir).as_posix()
+            for folder, _, names in os.walk(self.out_dir)
+            for name in names
+        }
+        self._transaction.commit(sorted(self._staged), sorted(present - self._written))
+
+
 def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         status = os.stat(folder)
@@ -114,9 +279,10 @@ class _Transaction:
     into the same folder, so a failure halfway through the renames puts every file back.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, clean: bool = False) -> None:
         self.out_dir = out_dir
-        self.folder = litter_folder(out_dir, clean=False)  # the first, whole write cleaned
+        # serve's first, whole write cleaned what killed runs left; a build cleans it here.
+        self.folder = litter_folder(out_dir, clean=clean)
         self.new = self.folder / "new"
         self.old = self.folder / "old"
         # What the renames did so far, to undo: (target, its previous version or None).

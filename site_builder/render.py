@@ -2,7 +2,8 @@
 
 Templates get views (plain, display-ready data), never the model. Jinja runs with StrictUndefined
 and autoescaping, so a typo in a template is an error that names the template and line.
-`render_site` returns {site path: html}; nothing is written here.
+`SiteRenderer` renders one page at a time (pipeline.run decides which and where they go);
+nothing is written here.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ from site_builder.urls import (
     timeline_part_path,
     update_path,
 )
-from site_builder.validate import MarkdownText, markdown_texts
+from site_builder.validate import MarkdownText
 
 log = logging.getLogger(__name__)
 
@@ -1345,42 +1346,6 @@ class SiteRenderer:
                 ),
             },
         }
-
-
-def render_site(
-    site: Site,
-    user_templates: Path | None = None,
-    base_url: str | None = None,
-    *,
-    environment: jinja2.Environment | None = None,
-    reuse: Callable[[PageSpec], str | None] | None = None,
-    converter: MarkdownConverter | None = None,
-) -> dict[str, str]:
-    """Render every page to HTML in memory; raise ContentError listing every Markdown and
-    template problem.
-
-    For incremental rebuilds (build.py) `environment` keeps compiled templates between calls,
-    `converter` the converted Markdown, and `reuse` returns a page's previous HTML when nothing
-    it shows has changed (None: render it).
-    """
-    renderer = SiteRenderer(site, user_templates, base_url, environment, converter)
-    problems = convert_texts(renderer.converter, markdown_texts(site))
-    if problems:
-        raise ContentError(problems)
-    pages: dict[str, str] = {}
-    for spec in renderer.pages:
-        reused = reuse(spec) if reuse is not None else None
-        if reused is not None:
-            pages[spec.path] = reused
-            continue
-        try:
-            pages[spec.path] = renderer.render(spec)
-        except ContentError as error:
-            problems += error.problems
-    if problems:
-        raise ContentError(unique_problems(problems))
-    pages.update(renderer.extra_files())
-    return pages
 
 
 def convert_texts(converter: MarkdownConverter, texts: Iterable[MarkdownText]) -> list[Problem]:

@@ -4,6 +4,7 @@ the new one in on `commit`; until then the previous output is untouched.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +32,8 @@ class Staging:
     error, Ctrl-C) deletes the new folder, and a build killed outright leaves a folder named
     after its process that the next build removes.
     """
+
+    from_workers = True  # rendering processes write their pages straight into the folder
 
     def __init__(self, out_dir: Path, protected: Iterable[Path] = ()) -> None:
         self.out_dir = out_dir.resolve()
@@ -61,11 +64,41 @@ class Staging:
         data = data.encode("utf-8") if isinstance(data, str) else data
         write_file(self.folder / path, data, self.out_dir, shown=self.out_dir / path)
 
-    def note_written(self, paths: Iterable[str]) -> None:
-        """Record files that other processes wrote into this folder."""
+    def note(self, paths: Iterable[str]) -> None:
+        """Record files that `put` wrote into this folder (here or in other processes)."""
         for path in paths:
             refuse_second_write(path, self._written)
             self._written.add(path)
+
+    def keep(self, relative: str) -> bool:
+        """Carry the previous output's file into the new folder (a hard link: no copy); False
+        when the previous output has no such file."""
+        path = safe_relative(relative)
+        refuse_second_write(path, self._written)
+        source, target = self.out_dir / path, self.folder / path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                if not source.is_file() or source.is_symlink():
+                    return False
+                shutil.copyfile(source, target)  # no hard links on this file system
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            raise os_error(error, self.out_dir / path, self.out_dir) from None
+        self._written.add(path)
+        return True
+
+    def size(self, relative: str) -> int | None:
+        """The size of a file written so far."""
+        if relative not in self._written:
+            return None
+        try:
+            return (self.folder / relative).stat().st_size
+        except OSError:
+            return None
 
     def copy_folder(self, folder: Path, prefix: str, replace: bool = False) -> None:
         """Copy every file under a folder (static assets); `replace` lets it override."""
