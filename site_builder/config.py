@@ -81,8 +81,8 @@ SITE_KINDS: Mapping[str, str] = {
 class TimelineOptions(Record):
     """How the timeline is drawn (site.yaml `timeline:`)."""
 
-    # One lane of the chart per value of the events' `group` (or per status); none: one lane.
-    lanes: Literal["group", "status", "none"] = "group"
+    # One lane of the chart per value of the events' `lane` (or per status); none: one lane.
+    lanes: Literal["lane", "status", "none"] = "lane"
     # Every dated event must fall inside an era of facts/eras.yaml.
     eras_required: bool = False
 

@@ -22,6 +22,7 @@ from site_builder.model import (
     Draft,
     Era,
     Event,
+    Media,
     Player,
     Source,
     SourceText,
@@ -154,13 +155,49 @@ def _load_facts(
                 name = getattr(record, "id", None) or str(getattr(record, "date", ""))
                 loaded.drafts.append(Draft(kind, name, str(path), record.origin.line))
             else:
-                records.append(record)
+                records.append(_without_media_drafts(record, kind, loaded.drafts))
         loaded.partial += parsed.partial
         loaded.problems += parsed.problems
         loaded.warnings += parsed.warnings
         if kind in loaded.unusable_ids:
             loaded.unusable_ids[kind] |= parsed.unusable_ids
     return records
+
+
+def _without_media_drafts(record: RecordT, kind: str, drafts: list[Draft]) -> RecordT:
+    """The record without its media items marked `draft: true`, each listed in `drafts`; the
+    positions of the items kept follow them, so that a later message still points at the item
+    it is about."""
+    media: list[Media] = getattr(record, "media", [])
+    if not any(item.draft for item in media):
+        return record
+    origin = record.origin
+    kept: list[Media] = []
+    new_index: dict[int, int] = {}
+    for index, item in enumerate(media):
+        if not item.draft:
+            new_index[index] = len(kept)
+            kept.append(item)
+            continue
+        what = "image" if item.image is not None else "link"
+        note = (
+            "an image without alt text: write 'alt' (what it shows), then remove 'draft'"
+            if item.image is not None and not (item.decorative or item.has_alt)
+            else ""
+        )
+        line = origin.at("media", index)[0]
+        drafts.append(
+            Draft(f"{what} of {kind}", getattr(record, "id", ""), origin.path, line, note)
+        )
+    spots: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for key, spot in origin.spots.items():
+        if key[:1] == ("media",) and len(key) > 1:
+            old = key[1]
+            if not isinstance(old, int) or old not in new_index:
+                continue
+            key = ("media", new_index[old], *key[2:])
+        spots[key] = spot
+    return record.model_copy(update={"media": kept, "origin": replace(origin, spots=spots)})
 
 
 def _parse_fact_file(

@@ -21,7 +21,16 @@ import jinja2.meta
 from site_builder.fieldtypes import FACT_KINDS, parse_fact_ref
 from site_builder.model import Event, Player
 from site_builder.site import Site
-from site_builder.urls import HOME, NOT_FOUND, PLAYERS, SOURCES, TIMELINE, UPDATES, player_path
+from site_builder.urls import (
+    EMBED_TIMELINE,
+    HOME,
+    NOT_FOUND,
+    PLAYERS,
+    SOURCES,
+    TIMELINE,
+    UPDATES,
+    player_path,
+)
 
 # Page kinds (by template) whose dependencies the rules below describe.
 KNOWN_TEMPLATES = frozenset(
@@ -34,6 +43,7 @@ KNOWN_TEMPLATES = frozenset(
         "summary.html",
         "updates.html",
         "404.html",
+        "embed.html",
     }
 )
 
@@ -269,8 +279,9 @@ def stale_pages(
                 return True
         if path == NOT_FOUND:
             return False  # the 404 page shows only the site config and nav
-        # The parts of a split timeline go stale with the timeline.
-        return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
+        # The parts of a split timeline, and the embedded timeline, go stale with the timeline.
+        timeline = path.startswith(TIMELINE) or path == EMBED_TIMELINE
+        return path in content or (timeline and TIMELINE in content)
 
     return stale
 

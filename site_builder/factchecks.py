@@ -1,6 +1,6 @@
 """Checks of what facts rest on: every fact cites evidence unless marked unconfirmed or disputed,
-no `TODO` placeholder is left, quotes occur in the text of the source they cite; and the report
-of how each source's quotes fared."""
+no `TODO` placeholder is left, quotes occur in the text of the source they cite; the report of
+how each source's quotes fared, and the facts left to verify."""
 
 from __future__ import annotations
 
@@ -134,6 +134,31 @@ def quote_report(site: Site) -> list[SourceQuotes]:
         )
         for source in site.sources
     ]
+
+
+@dataclass(frozen=True)
+class ToVerify:
+    """A fact shown as unconfirmed or disputed: readers see its badge until it is settled."""
+
+    kind: str  # event or player
+    name: str
+    standing: str
+    path: str
+    line: int
+
+
+def facts_to_verify(site: Site) -> list[ToVerify]:
+    """The facts on the site whose standing lets them go uncited (unconfirmed, disputed), cited
+    or not yet: what is left to verify, events then players, in file order."""
+    found = []
+    for kind, records in (("event", site.events), ("player", site.players)):
+        for record in records:
+            if record.verification in MAY_BE_UNCITED:
+                origin = record.origin
+                found.append(
+                    ToVerify(kind, record.id, record.verification, origin.path, origin.line)
+                )
+    return sorted(found, key=lambda fact: (fact.kind != "event", fact.path, fact.line))
 
 
 def unverified_quote_problems(site: Site) -> list[Problem]:

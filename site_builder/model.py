@@ -100,6 +100,8 @@ class Media(Record):
     credit: Text | None = None
     title: Text | None = None  # a link's text
     kind: Literal["video", "audio", "document"] | None = None  # a link's kind, else from its name
+    # Kept off the site, and listed by `check`: an imported picture waits here for its alt text.
+    draft: bool = False
 
     @model_validator(mode="after")
     def _image_or_link(self) -> Media:
@@ -119,13 +121,14 @@ class Media(Record):
                         "tells the reader something"
                     },
                 )
-            if not self.decorative and not (self.alt and self.alt.strip()):
+            if not (self.decorative or self.draft or self.has_alt):
                 raise PydanticCustomError(
                     "media_alt",
                     "an image needs 'alt': a short description of what it shows",
                     {
                         "hint": 'add alt: "..." for readers who cannot see the image, or '
-                        "decorative: true if it adds nothing to the text"
+                        "decorative: true if it adds nothing to the text (draft: true keeps "
+                        "it off the site until then)"
                     },
                 )
         elif self.title is None:
@@ -135,6 +138,11 @@ class Media(Record):
                 {"hint": 'add title: "Video of ..."'},
             )
         return self
+
+    @property
+    def has_alt(self) -> bool:
+        """True when the item's alt text says something."""
+        return bool(self.alt and self.alt.strip())
 
     @property
     def link_kind(self) -> str:
@@ -216,7 +224,7 @@ class Event(Record):
     # The event this one comes right after, when the dates alone cannot say (they overlap, or
     # this date is unknown).
     after: Id | None = None
-    group: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
+    lane: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
     key: bool = False
     body: Text | None = None
     media: list[Media] = Field(default_factory=list)
@@ -290,6 +298,13 @@ class Summary(BaseModel):
 RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
     "SiteConfig": {"sides": "groups"},
     "Player": {"side": "group"},
+    # An event's chart lane was called `group`, like a player's (an id of site.yaml's groups).
+    "Event": {"group": "lane"},
+}
+# Values renamed since content was first written, by model and field path: the old value keeps
+# working, with a warning.
+RENAMED_VALUES: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]] = {
+    "SiteConfig": {("timeline", "lanes"): {"group": "lane"}},
 }
 
 BUILTIN_PAGES = ("home", "timeline", "players", "sources", "updates")
@@ -307,7 +322,8 @@ class SourceText:
 class Draft:
     """An entry marked `draft: true`: checked for its fields, kept off the site."""
 
-    kind: str  # event, player, source, update
-    name: str  # its id, or an update's date
+    kind: str  # event, player, source, update; "image of event" ... for a media item
+    name: str  # its id, or an update's date; a media item's event or player
     path: str
     line: int
+    note: str = ""  # what is left to do before it can be shown, when something is

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +18,16 @@ from site_builder.clock import Clock
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem
 from site_builder.fieldtypes import is_slug
-from site_builder.model import ANY_ID, RENAMED_FIELDS, Origin, Record, Source, Summary, SummaryMeta
+from site_builder.model import (
+    ANY_ID,
+    RENAMED_FIELDS,
+    RENAMED_VALUES,
+    Origin,
+    Record,
+    Source,
+    Summary,
+    SummaryMeta,
+)
 from site_builder.recordproblems import (
     first_field,
     kind_of,
@@ -205,7 +215,45 @@ def _renamed(
         )
         data = {(new if key == old else key): value for key, value in data.items()}
         renamed[new] = old
+    for field_path, values in RENAMED_VALUES.get(model.__name__, {}).items():
+        data = _renamed_value(data, field_path, values, path, document, at)
     return data
+
+
+def _renamed_value(
+    data: dict[str, Any],
+    field_path: tuple[str, ...],
+    values: Mapping[str, str],
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+) -> dict[str, Any]:
+    """Data with an old value of a field (`timeline.lanes: group`) under its new name, and a
+    located warning."""
+    *parents, name = field_path
+    holder: Any = data
+    for key in parents:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    value = holder.get(name) if isinstance(holder, dict) else None
+    if not isinstance(value, str) or value not in values:
+        return data
+    line, column = nearest(document.values, (*at, *field_path))
+    document.warnings.append(
+        Problem(
+            path,
+            f"'{'.'.join(field_path)}: {value}' is now written '{values[value]}'",
+            line,
+            column,
+            f"write {name}: {values[value]} (the old value keeps working for now)",
+        )
+    )
+    copy = dict(data)
+    inner = copy
+    for key in parents:
+        inner[key] = dict(inner[key])
+        inner = inner[key]
+    inner[name] = values[value]
+    return copy
 
 
 def parse_fact_list(

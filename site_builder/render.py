@@ -27,7 +27,15 @@ from site_builder.config import DEFAULT_KINDS
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
-from site_builder.feeds import FEED, feed_files, page_meta
+from site_builder.feeds import (
+    FEED,
+    OEMBED,
+    embed_child_script,
+    embed_code,
+    feed_files,
+    oembed_json,
+    page_meta,
+)
 from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
 from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
 from site_builder.mdengine import ConversionError, extensions_of
@@ -35,9 +43,11 @@ from site_builder.model import Era, Event, Evidence, Media, Player, Source, Summ
 from site_builder.periods import Period, Step, grouping_step, period_of
 from site_builder.quotes import quote_link
 from site_builder.site import Site
+from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json
 from site_builder.timelineparts import TimelinePart
 from site_builder.urls import (
     BUILTIN_PATHS,
+    EMBED_TIMELINE,
     HOME,
     NOT_FOUND,
     PLAYERS,
@@ -237,7 +247,7 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
-    group: str | None = None  # the event's thread (a lane of the chart)
+    lane: str | None = None  # the event's thread (a lane of the chart)
     media: tuple[MediaView, ...] = ()
     verification: VerificationView | None = None
     corrections: tuple[CorrectionView, ...] = ()
@@ -464,20 +474,24 @@ class ViewBuilder:
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
         """URL for an identity link (`player:some-id`), or None if it names nothing."""
+        return self.urls.url(self.link_site_path(scheme, name))
+
+    def link_site_path(self, scheme: str, name: str) -> str:
+        """Site path an identity link (`player:some-id`) goes to."""
         if scheme == "page":
             # A summary may hold a built-in page's name only where that page is not made
             # ("updates" on a site without updates): then the name is the summary's.
             if name in BUILTIN_PATHS and name not in self._summary_slugs:
-                return self.urls.url(BUILTIN_PATHS[name])
+                return BUILTIN_PATHS[name]
             if name == self.site.config.home:
-                return self.urls.url(HOME)
-            return self.urls.url(summary_path(name))
+                return HOME
+            return summary_path(name)
         path_of: dict[str, Callable[[str], str]] = {
             "event": self.event_site_path,
             "player": player_path,
             "source": source_path,
         }
-        return self.urls.url(path_of[scheme](name))
+        return path_of[scheme](name)
 
     def event_site_path(self, event_id: str) -> str:
         """Site path (with fragment) of an event on the timeline page that shows it."""
@@ -581,7 +595,7 @@ class ViewBuilder:
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
-            group=event.group,
+            lane=event.lane,
             media=self.media(event.media),
             verification=self.verification(event),
             corrections=self.corrections("event", event.id),
@@ -974,18 +988,16 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     as_of = views.date(site.config.as_of).text
     title = text("timeline", "Timeline")
     parts = site.timeline_parts
+    embed = _embed_view(site, views, title)
     if len(parts) == 1:
-        yield PageSpec(
-            TIMELINE,
-            "timeline.html",
-            title,
-            text(
-                "timeline_description",
-                "Every event of the story in date order, as of %(date)s.",
-                date=as_of,
-            ),
-            functools.partial(_timeline_context, site, views, parts[0].events, []),
+        description = text(
+            "timeline_description",
+            "Every event of the story in date order, as of %(date)s.",
+            date=as_of,
         )
+        context = functools.partial(_timeline_context, site, views, parts[0].events, [])
+        yield PageSpec(TIMELINE, "timeline.html", title, description, _with(context, embed=embed))
+        yield _embed_spec(site, views, title, description, context)
         return
 
     every = [
@@ -1004,19 +1016,18 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             for part, link in zip(parts, every, strict=True)
         ]
 
-    yield PageSpec(
-        TIMELINE,
-        "timeline.html",
-        title,
-        text(
-            "timeline_description_parts",
-            "Every event of the story by period, %(first)s to %(last)s, as of %(date)s.",
-            first=every[0].label,
-            last=every[-1].label,
-            date=as_of,
-        ),
-        functools.partial(_timeline_context, site, views, (), links(""), site.events_in_order()),
+    description = text(
+        "timeline_description_parts",
+        "Every event of the story by period, %(first)s to %(last)s, as of %(date)s.",
+        first=every[0].label,
+        last=every[-1].label,
+        date=as_of,
     )
+    context = functools.partial(
+        _timeline_context, site, views, (), links(""), site.events_in_order()
+    )
+    yield PageSpec(TIMELINE, "timeline.html", title, description, _with(context, embed=embed))
+    yield _embed_spec(site, views, title, description, context)
     for part, link in zip(parts, every, strict=True):
         yield PageSpec(
             timeline_part_path(part.slug),
@@ -1030,6 +1041,44 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
             ),
             functools.partial(_timeline_context, site, views, part.events, links(part.slug)),
         )
+
+
+@dataclass(frozen=True)
+class EmbedView:
+    """How another site embeds the timeline: the code to paste, and where its oEmbed is."""
+
+    code: str
+    oembed_url: str | None
+
+
+def _embed_view(site: Site, views: ViewBuilder, title: str) -> EmbedView:
+    page_title = f"{title} · {site.config.title}"
+    oembed = views.urls.absolute(OEMBED) if views.urls.is_absolute else None
+    return EmbedView(embed_code(site, views.urls, page_title), oembed)
+
+
+def _with(make: Callable[[], dict[str, Any]], **extra: Any) -> Callable[[], dict[str, Any]]:
+    """A context maker with more values."""
+    return lambda: {**make(), **extra}
+
+
+def _embed_spec(
+    site: Site,
+    views: ViewBuilder,
+    title: str,
+    description: str,
+    timeline_context: Callable[[], dict[str, Any]],
+) -> PageSpec:
+    """The timeline page as another site embeds it (an iframe): the same chart and list (or
+    periods), without the site's header, menu and footer, not indexed by search engines except
+    inside the page that embeds it, sizing its frame to its height (feeds.embed_child_script)."""
+    extra = {
+        "timeline_url": views.urls.url(TIMELINE),
+        "child_script": markupsafe.Markup(embed_child_script()),
+    }
+    return PageSpec(
+        EMBED_TIMELINE, "embed.html", title, description, _with(timeline_context, **extra)
+    )
 
 
 def _part_label(dates: DateFormatter, part: TimelinePart) -> str:
@@ -1061,6 +1110,7 @@ def _timeline_context(
         "parts": parts,
         "clock_note": views.clock_note(drawn),
         "statuses": {event.status for event in drawn},
+        "embed": None,  # the timeline page's own: how to embed it (EmbedView)
     }
 
 
@@ -1224,9 +1274,36 @@ class SiteRenderer:
             raise ContentError([_template_problem(error, spec, self.environment)]) from error
 
     def extra_files(self) -> dict[str, str]:
-        """Files made from the site as a whole: feed, sitemap, robots.txt."""
-        return feed_files(
+        """Files made from the site as a whole: feed, sitemap, robots.txt, the timeline in
+        TimelineJS' format, and (with an absolute base URL) the embed's oEmbed response."""
+        files = feed_files(
             self.site, self.urls, [spec.path for spec in self.pages], self.views.messages
+        )
+        files[TIMELINE_JSON] = self.timeline_json()
+        title = self.views.messages.text("timeline", "Timeline")
+        oembed = oembed_json(self.site, self.urls, f"{title} · {self.site.config.title}")
+        if oembed is not None:
+            files[OEMBED] = oembed
+        return files
+
+    def timeline_json(self) -> str:
+        """The timeline in TimelineJS' JSON format (see timelinejs.py), its links absolute when
+        the base URL is."""
+        views, urls = self.views, self.urls
+        markdown = MarkdownRenderer(
+            lambda scheme, name: urls.absolute(views.link_site_path(scheme, name)),
+            self.converter,
+        )
+        media = self.site.media_files
+        words = ExportWords(
+            urls=urls,
+            html=lambda text, scope: str(markdown.render(text, scope)),
+            date_text=views.dates.text,
+            status_text=lambda status: status_label(views.messages, status),
+            media_path=lambda name: media[name].path if name in media else None,
+        )
+        return timeline_json(
+            self.site, words, home_markdown(self.site), self.site.events_in_order()
         )
 
     def _context(self, spec: PageSpec) -> dict[str, Any]:
@@ -1387,8 +1464,8 @@ def chart_view(
             event.dated,
             dates.text(event.date),
             event.status,
-            event.group
-            if lanes == "group"
+            event.lane
+            if lanes == "lane"
             else status_label(views.messages, event.status)
             if lanes == "status"
             else None,

@@ -13,6 +13,7 @@ from functools import cached_property
 from site_builder.config import PLACE_TYPES, SiteConfig
 from site_builder.dates import SECONDS_PER_DAY
 from site_builder.fieldtypes import parse_fact_ref, suggest_slug
+from site_builder.insets import axis_bounds, find_burst
 from site_builder.model import (
     ANY_ID,
     BUILTIN_PAGES,
@@ -35,6 +36,9 @@ from site_builder.timelineparts import (
     CORRECTION_BYTES,
     ERA_BYTES,
     EVENT_BYTES,
+    INSET_BYTES,
+    INSET_ERA_BYTES,
+    MEDIA_BYTES,
     PAGE_BUDGET,
     PAGE_BYTES,
     PLAYER_BYTES,
@@ -43,6 +47,7 @@ from site_builder.timelineparts import (
     TimelinePart,
     by_period,
     order_events,
+    text_bytes,
     timeline_part,
 )
 from site_builder.urls import TIMELINE, timeline_part_path
@@ -184,15 +189,30 @@ class Site:
         return tuple(parts)
 
     def _fits(self, events: Sequence[Event]) -> bool:
+        if len(events) > TIMELINE_PAGE_EVENTS:
+            return False
         weight = self._page_weight + sum(self._event_weight(event) for event in events)
-        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET
+        inset = INSET_BYTES + INSET_ERA_BYTES * len(self.eras)
+        if weight + inset <= PAGE_BUDGET or weight > PAGE_BUDGET:
+            return weight <= PAGE_BUDGET  # an inset cannot change the answer
+        return weight + (inset if self._has_inset(events) else 0) <= PAGE_BUDGET
+
+    def _has_inset(self, events: Sequence[Event]) -> bool:
+        """True when the chart of a page of these events draws a burst in an inset."""
+        dates = [event.dated for event in events if event.dated is not None]
+        if not dates:
+            return False
+        eras = [(era.start.start_moment(), era.end.end_moment()) for era in self.eras]
+        start, end, _ = axis_bounds(dates, eras)
+        return find_burst(dates, start, end) is not None
 
     @cached_property
     def _page_weight(self) -> int:
         """Estimated bytes of a timeline page without its events: the page itself, and the
         eras (a band of the chart, a section of the list), counted on every page."""
         eras = sum(
-            ERA_BYTES + 2 * len(era.title) + len(era.body or "") * 11 // 10 for era in self.eras
+            ERA_BYTES + 2 * text_bytes(era.title) + text_bytes(era.body) * 11 // 10
+            for era in self.eras
         )
         return PAGE_BYTES + eras
 
@@ -208,21 +228,26 @@ class Site:
     def _weigh(self, event: Event) -> int:
         players = self.players_by_id
         sources = self.sources_by_id
-        words = 3 * len(event.title) + len(event.when or "") + len(event.body or "") * 11 // 10
+        words = (
+            3 * text_bytes(event.title) + text_bytes(event.when) + text_bytes(event.body) * 11 // 10
+        )
         for item in event.evidence:
             source = sources.get(item.source)
-            words += CITATION_BYTES + len(item.quote or "") + len(item.note or "")
+            words += CITATION_BYTES + text_bytes(item.quote) + text_bytes(item.note)
             if source is not None and source.url and item.quote:
                 # The quote opens its source at its words: the address and a percent-encoded
                 # text fragment (a long quote's is shorter: its first and last words).
                 words += 25 + len(source.url) + len(encode_term(item.quote[:EXACT_MATCH_LIMIT]))
         if event.verification != "verified":
-            words += STANDING_BYTES + 2 * len(event.verification_note or "")
+            words += STANDING_BYTES + 2 * text_bytes(event.verification_note)
         for entry in self.corrections_of("event", event.id):
-            words += CORRECTION_BYTES + 2 * len(entry.update.summary)
+            words += CORRECTION_BYTES + 2 * text_bytes(entry.update.summary)
         for player_id in event.players:
             player = players.get(player_id)
-            words += PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
+            words += PLAYER_BYTES + len(player_id) + (text_bytes(player.name) if player else 0)
+        for media in event.media:
+            fields = (media.image, media.link, media.alt, media.title, media.caption, media.credit)
+            words += MEDIA_BYTES + sum(text_bytes(value) for value in fields)
         return EVENT_BYTES + words
 
     def _split(self, events: Sequence[Event], step: Step, has_time: bool) -> list[TimelinePart]:

@@ -16,18 +16,28 @@ from site_builder.periods import Period, Step
 # Every page's HTML and CSS stays under this many bytes (build reports pages over it).
 PAGE_BUDGET = 50 * 1024
 # What a timeline page weighs besides its events (header, navigation, footer, chart frame and
-# key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
-# mark): measured on the default theme, so that a timeline is split before a page outgrows the
-# budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
-PAGE_BYTES = 21_600
+# key, the embed code, stylesheet), and what each event adds besides its words (list entry,
+# JSON-LD item, chart mark, media): measured on the default theme, so that a timeline is split
+# before a page outgrows the budget (tests/test_timeline_spans.py holds the pages of 200 events
+# to it).
+PAGE_BYTES = 22_600
 EVENT_BYTES = 560
 CITATION_BYTES = 190  # the list item and the source's numbered mark
 STANDING_BYTES = 300  # badge, explanation, JSON-LD description, chart label of a standing
 CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 PLAYER_BYTES = 70
+MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 ERA_BYTES = 700
+# A chart's inset (insets.find_burst): its heading, axis and bracket, and each era's band again.
+INSET_BYTES = 2_800
+INSET_ERA_BYTES = 300
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
+
+
+def text_bytes(text: str | None) -> int:
+    """Bytes of a text on a page (UTF-8: a Cyrillic letter is two)."""
+    return len(text.encode("utf-8")) if text else 0
 
 
 @dataclass(frozen=True)

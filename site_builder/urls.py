@@ -15,6 +15,10 @@ PLAYERS = "players/"
 SOURCES = "sources/"
 UPDATES = "updates/"
 NOT_FOUND = "404.html"
+# The timeline to embed in another site's page (an iframe): no header or menu, not indexed.
+EMBED_TIMELINE = "embed/timeline/"
+# Pages search engines are asked not to index (and the sitemap leaves out).
+NOT_INDEXED = frozenset({NOT_FOUND, EMBED_TIMELINE})
 
 BUILTIN_PATHS = {
     "home": HOME,
@@ -24,7 +28,9 @@ BUILTIN_PATHS = {
     "updates": UPDATES,
 }
 LINK_SCHEMES = ("event", "player", "source", "page")
-RESERVED_SLUGS = frozenset({"timeline", "players", "sources", "static", "media", "404", "index"})
+RESERVED_SLUGS = frozenset(
+    {"timeline", "players", "sources", "static", "media", "404", "index", "embed"}
+)
 # Taken by the updates page only on a site that has updates: a summary called "updates",
 # written before there was such a page, keeps its address on a site without any.
 UPDATES_SLUG = "updates"
