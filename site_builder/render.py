@@ -23,6 +23,7 @@ import markupsafe
 
 from site_builder.chart import timeline_chart
 from site_builder.chartdata import ChartEra, ChartEvent, TimelineChart
+from site_builder.config import DEFAULT_KINDS
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
@@ -38,21 +39,12 @@ from site_builder.feeds import (
 from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
 from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
 from site_builder.mdengine import ConversionError, extensions_of
-from site_builder.model import (
-    DEFAULT_KINDS,
-    Era,
-    Event,
-    Evidence,
-    Media,
-    Player,
-    Site,
-    Source,
-    Summary,
-    TimelinePart,
-)
+from site_builder.model import Era, Event, Evidence, Media, Player, Source, Summary
 from site_builder.periods import Period, Step, grouping_step, period_of
 from site_builder.quotes import quote_link
+from site_builder.site import Site
 from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json
+from site_builder.timelineparts import TimelinePart
 from site_builder.urls import (
     BUILTIN_PATHS,
     EMBED_TIMELINE,
