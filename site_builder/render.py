@@ -26,20 +26,14 @@ from site_builder.chartdata import ChartEra, ChartEvent, TimelineChart
 from site_builder.config import DEFAULT_KINDS
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate, FuzzyDate
+from site_builder.embed import OEMBED, embed_child_script, embed_code, oembed_json
 from site_builder.errors import ContentError, Problem, closest
-from site_builder.feeds import (
-    FEED,
-    OEMBED,
-    embed_child_script,
-    embed_code,
-    feed_files,
-    oembed_json,
-    page_meta,
-)
+from site_builder.feeds import FEED, feed_files
 from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
 from site_builder.markup import MarkdownConverter, MarkdownRenderer, smart_text
 from site_builder.mdengine import ConversionError, extensions_of
 from site_builder.model import Era, Event, Evidence, Media, Player, Source, Summary
+from site_builder.pagemeta import page_meta
 from site_builder.periods import Period, Step, grouping_step, period_of
 from site_builder.quotes import quote_link
 from site_builder.site import Site
@@ -1071,7 +1065,7 @@ def _embed_spec(
 ) -> PageSpec:
     """The timeline page as another site embeds it (an iframe): the same chart and list (or
     periods), without the site's header, menu and footer, not indexed by search engines except
-    inside the page that embeds it, sizing its frame to its height (feeds.embed_child_script)."""
+    inside the page that embeds it, sizing its frame to its height (embed.embed_child_script)."""
     extra = {
         "timeline_url": views.urls.url(TIMELINE),
         "child_script": markupsafe.Markup(embed_child_script()),

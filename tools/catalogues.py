@@ -39,6 +39,7 @@ FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 METHODS = [
     ("theme/templates/**.html", "jinja2.ext:babel_extract"),
     ("render.py", "python"),
+    ("pagemeta.py", "python"),
     ("feeds.py", "python"),
     ("i18n.py", "python"),
     ("datefmt.py", "python"),
