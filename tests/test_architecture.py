@@ -11,8 +11,8 @@ PACKAGE = ROOT / "site_builder"
 # Each module may import only modules of a lower layer (STYLE.md's module map).
 LAYERS = [
     {"errors"},
-    {"dates", "urls", "quotes"},
-    {"clock", "periods", "cldr", "insets"},
+    {"dates", "urls", "textfragments"},
+    {"clock", "periods", "cldr", "insets", "quotes"},
     {"dateparse"},
     {"i18n"},
     {"labels", "datefmt"},
