@@ -25,6 +25,7 @@ LAYERS = [
     {"readfile", "yamlproblems"},
     {"yamlpos"},
     {"recordproblems"},
+    {"renames"},
     {"records"},
     {"references"},
     {"datechecks", "factchecks"},
