@@ -632,8 +632,6 @@ RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
     "Player": {"side": "group"},
 }
 
-BUILTIN_PAGES = ("home", "timeline", "players", "sources", "updates")
-
 
 class TimelineOptions(Record):
     """How the timeline is drawn (site.yaml `timeline:`)."""
@@ -721,7 +719,8 @@ class SiteConfig(Record):
     kinds: list[PlayerKind] = Field(default_factory=list)
     # Overrides of the theme's words, by label id (see docs/labels.md); checked in validation.
     labels: dict[StrictStr, Any] = Field(default_factory=dict)
-    nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
+    # The menu, by page name and summary slug; None: the page plan's menu (pages.py).
+    nav: list[Id] | None = None
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
     # The day the explainer stopped being updated: every page then says so, with the date.
@@ -872,17 +871,6 @@ class Site:
     def kind_types(self) -> Mapping[str, str]:
         """Every kind of player the site knows, with its schema.org type (built once)."""
         return self.config.kind_schema_types()
-
-    def pages_with_content(self) -> tuple[str, ...]:
-        """The built-in pages that have something on them (home always does)."""
-        present = {
-            "home": True,
-            "timeline": bool(self.events),
-            "players": bool(self.players),
-            "sources": bool(self.sources),
-            "updates": bool(self.updates),
-        }
-        return tuple(page for page in BUILTIN_PAGES if present[page])
 
     def accepts_any(self, kind: str) -> bool:
         """True when the fact file of this kind could not be read, so no reference is checked."""

@@ -1,49 +1,30 @@
-"""The page plan: every page of the site, with its path, template, title, description and
-context builder (made only when the page is rendered)."""
+"""The page plan: the one owner of page kinds.
+
+A `PageKind` declares everything about a kind of page in one place: its name (in site.yaml's
+`nav:` and in `page:` links), its path, its template, the pages it makes (each with its title,
+description and context builder), its place and label in the menu, whether a site has it, and
+what its pages show (for change tracking). A `PagePlan` is the kinds in order: the order of the
+pages and of the default menu. URLs of pages, the menu, the sitemap (the pages listed), the
+checks of `nav:`, of `page:` links and of summary slugs, and what an edit makes stale
+(deps.stale_pages) all read the plan. The built-in kinds are declared in pagekinds.py; a plan
+with another kind is `plan.with_kind(kind)`.
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-import markupsafe
-
-from site_builder.datefmt import DateFormatter
-from site_builder.feeds import FEED
-from site_builder.markup import smart_text
-from site_builder.model import (
-    Event,
-    Player,
-    Site,
-    Summary,
-    TimelinePart,
-)
-from site_builder.timelineview import chart_view, clock_note, timeline_sections
-from site_builder.urls import (
-    BUILTIN_PATHS,
-    HOME,
-    NOT_FOUND,
-    PLAYERS,
-    SOURCES,
-    TIMELINE,
-    UPDATES,
-    player_path,
-    summary_path,
-    timeline_part_path,
-)
-from site_builder.viewdata import EventView
+from site_builder.deps import Depends
+from site_builder.i18n import Messages
+from site_builder.model import Site
+from site_builder.urls import HOME, summary_path
+from site_builder.validate import PageNames
 from site_builder.views import ViewBuilder
 
-# The home page lists the latest few updates and links to the updates page for the rest.
-HOME_UPDATES = 3
-
-# Past this many players the index lists them from A to Z, in short, instead of by group.
-PLAYERS_BY_GROUP_LIMIT = 150
-
-# Events the home page lists as still open: what may yet happen.
-OPEN_STATUSES = ("ongoing", "proposed", "postponed")
+# Folders of the output no summary may take as its slug, besides the pages' own.
+OTHER_RESERVED = ("static", "media", "index")
 
 
 @dataclass(frozen=True)
@@ -61,212 +42,150 @@ class PageSpec:
     make_context: Callable[[], dict[str, Any]] = field(default=dict)
 
 
-def page_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order (so output is deterministic).
+@dataclass(frozen=True)
+class PlanInput:
+    """What a kind's pages are made from: the site, its views, and the other kinds' pages."""
 
-    A built-in page with nothing on it (no events, players or sources) is not made.
-    """
-    config = site.config
-    text = views.messages.text
-    present = site.pages_with_content()
+    site: Site
+    views: ViewBuilder
+    made: Mapping[str, str]  # site path of each kind (by name) this site has
 
-    @functools.cache
-    def all_events() -> list[EventView]:
-        return [views.event(event) for event in site.events_in_order()]
-
-    def page_url(name: str) -> str | None:
-        return views.urls.url(BUILTIN_PATHS[name]) if name in present else None
-
-    def home_context() -> dict[str, Any]:
-        home = site.summary(config.home)
-        events = all_events()
-        return {
-            "description_html": markupsafe.Markup(smart_text(config.description)),
-            "overview_html": views.markdown.render(home.markdown),
-            "overview_title": home.meta.title,
-            "key_events": [event for event in events if event.key],
-            "open_events": [event for event in events if event.status in OPEN_STATUSES],
-            "event_count": len(events),
-            "player_count": len(site.players),
-            "source_count": len(site.sources),
-            "explore": {name: page_url(name) for name in ("timeline", "players", "sources")},
-            "updates": views.updates()[:HOME_UPDATES],
-            "update_count": len(site.updates),
-            "updates_url": page_url("updates"),
-            "feed_url": views.urls.url(FEED),
-        }
-
-    yield PageSpec(HOME, "home.html", config.title, config.description, home_context)
-    if "timeline" in present:
-        yield from timeline_specs(site, views)
-    players_title = text("players", "Key players")
-    if "players" not in present:
-        pass
-    elif len(site.players) > PLAYERS_BY_GROUP_LIMIT:
-        yield PageSpec(
-            PLAYERS,
-            "players.html",
-            players_title,
-            text("players_lede_az", "Who is who in the story, from A to Z."),
-            lambda: {"groups": [], "letters": views.letter_groups()},
-        )
-    else:
-        yield PageSpec(
-            PLAYERS,
-            "players.html",
-            players_title,
-            text("players_lede", "Who is who in the story."),
-            lambda: {"groups": views.player_groups(), "letters": []},
-        )
-    for player in site.players:
-        yield PageSpec(
-            player_path(player.id),
-            "player.html",
-            player.name,
-            player.summary or f"{player.name}: {player.role}.",
-            functools.partial(_player_context, site, views, player),
-        )
-    if "sources" in present:
-        yield PageSpec(
-            SOURCES,
-            "sources.html",
-            text("sources", "Sources"),
-            text("sources_description", "Every source and every quote taken from it."),
-            lambda: {"sources": views.sources()},
-        )
-    if "updates" in present:
-        yield PageSpec(
-            UPDATES,
-            "updates.html",
-            text("updates", "Updates"),
-            text(
-                "updates_description",
-                "Every update, correction and clarification of this explainer, newest first.",
-            ),
-            lambda: {"updates": views.updates(), "feed_url": views.urls.url(FEED)},
-        )
-    for summary in site.summaries:
-        if summary.slug == config.home:
-            continue
-        yield PageSpec(
-            summary_path(summary.slug),
-            "summary.html",
-            summary.meta.title,
-            summary.meta.description,
-            functools.partial(_summary_context, views, summary),
-        )
-    yield PageSpec(
-        NOT_FOUND,
-        "404.html",
-        text("not_found", "Page not found"),
-        text("not_found_description", "There is no page at this address."),
-    )
+    def page_url(self, name: str) -> str | None:
+        """URL of a kind's page, or None when the site does not have it."""
+        path = self.made.get(name)
+        return self.views.urls.url(path) if path is not None else None
 
 
 @dataclass(frozen=True)
-class TimelinePartLink:
-    """A part (a period) of a split timeline, in the navigation between parts."""
+class SlugClaim:
+    """How a kind keeps summaries off its address ("timeline" for timeline/)."""
 
-    label: str
-    url: str
-    count: int
-    current: bool
+    # False: only on a site that has the page, so that a summary written before the kind
+    # existed keeps its address on a site without it.
+    always: bool = True
+    message: str = "slug '{slug}' is reserved for a built-in page"
+    hint: str = "choose another slug"
 
 
-def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
-    """The timeline: one page, or an index and a page per period (see Site.timeline_parts)."""
-    text = views.messages.text
-    as_of = views.date(site.config.as_of).text
-    title = text("timeline", "Timeline")
-    parts = site.timeline_parts
-    if len(parts) == 1:
-        yield PageSpec(
-            TIMELINE,
-            "timeline.html",
-            title,
-            text(
-                "timeline_description",
-                "Every event of the story in date order, as of %(date)s.",
-                date=as_of,
-            ),
-            functools.partial(_timeline_context, site, views, parts[0].events, []),
-        )
-        return
+def _always(site: Site) -> bool:
+    return True
 
-    every = [
-        TimelinePartLink(
-            _part_label(views.dates, part),
-            views.urls.url(timeline_part_path(part.slug)),
-            len(part.events),
-            current=False,
-        )
-        for part in parts
-    ]
 
-    def links(current: str) -> list[TimelinePartLink]:
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page, declared once (see the module docstring)."""
+
+    name: str  # in site.yaml's nav: and in page: links (when it has a path)
+    template: str  # one template per kind: change tracking knows a page by its template
+    pages: Callable[[PlanInput], Iterable[PageSpec]]  # every page of the kind, in order
+    # The site path of its page (None: a page per record, such as a player's).
+    path: str | None = None
+    # Its name in the menu (message id, English text); None: never in the menu. The default
+    # menu lists the kinds that have one, in the plan's order.
+    label: tuple[str, str] | None = None
+    exists: Callable[[Site], bool] = _always  # does this site have it (no players: no index)
+    depends: Depends | None = None  # what its pages show; None: rendered again on every build
+    claim: SlugClaim = field(default_factory=SlugClaim)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Every kind of page, in the order their pages are made and listed in the default menu."""
+
+    kinds: tuple[PageKind, ...]
+
+    def __post_init__(self) -> None:
+        for attribute in ("name", "template"):
+            values = [getattr(kind, attribute) for kind in self.kinds]
+            repeated = sorted({value for value in values if values.count(value) > 1})
+            if repeated:
+                raise ValueError(f"page kinds share a {attribute}: {', '.join(repeated)}")
+
+    def with_kind(self, kind: PageKind, after: str | None = None) -> PagePlan:
+        """This plan with one more kind, after the kind named `after` (default: last)."""
+        names = [existing.name for existing in self.kinds]
+        index = names.index(after) + 1 if after is not None else len(names)
+        return PagePlan((*self.kinds[:index], kind, *self.kinds[index:]))
+
+    def kind(self, name: str) -> PageKind:
+        """The kind of this name."""
+        return next(kind for kind in self.kinds if kind.name == name)
+
+    def made(self, site: Site) -> dict[str, str]:
+        """Site path of each kind with a path that this site has, by name."""
+        return {
+            kind.name: kind.path
+            for kind in self.kinds
+            if kind.path is not None and kind.exists(site)
+        }
+
+    def paths(self) -> dict[str, str]:
+        """Site path of each kind with a path, by name (a `page:` link's target)."""
+        return {kind.name: kind.path for kind in self.kinds if kind.path is not None}
+
+    def specs(self, site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
+        """Every page of the site, in a fixed order (so output is deterministic)."""
+        given = PlanInput(site, views, self.made(site))
+        for kind in self.kinds:
+            if kind.exists(site):
+                yield from kind.pages(given)
+
+    def default_nav(self) -> list[str]:
+        """The menu when site.yaml has no `nav:`: every kind with a label, in order."""
+        return [kind.name for kind in self.kinds if kind.label is not None]
+
+    def menu(self, site: Site, messages: Messages) -> list[tuple[str, str]]:
+        """The menu's entries as (label, site path), in site.yaml's `nav:` order.
+
+        A summary's slug names the summary (its title is the label); the home summary's is the
+        home page. A kind the site does not have is left out, unless a summary has its name.
+        """
+        config = site.config
+        labels = {
+            kind.name: messages.text(*kind.label) for kind in self.kinds if kind.label is not None
+        }
+        targets: dict[str, str] = self.made(site)
+        for summary in site.summaries:
+            labels[summary.slug] = summary.meta.title
+            targets[summary.slug] = summary_path(summary.slug)
+        entries = config.nav if config.nav is not None else self.default_nav()
         return [
-            replace(link, current=True) if part.slug == current else link
-            for part, link in zip(parts, every, strict=True)
+            (labels[entry], HOME if entry == config.home else targets[entry])
+            for entry in entries
+            if entry in targets
         ]
 
-    yield PageSpec(
-        TIMELINE,
-        "timeline.html",
-        title,
-        text(
-            "timeline_description_parts",
-            "Every event of the story by period, %(first)s to %(last)s, as of %(date)s.",
-            first=every[0].label,
-            last=every[-1].label,
-            date=as_of,
-        ),
-        functools.partial(_timeline_context, site, views, (), links(""), site.events_in_order()),
-    )
-    for part, link in zip(parts, every, strict=True):
-        yield PageSpec(
-            timeline_part_path(part.slug),
-            "timeline.html",
-            text("timeline_part", "%(timeline)s: %(period)s", timeline=title, period=link.label),
-            text(
-                "timeline_part_description",
-                "Every event of %(period)s in date order, as of %(date)s.",
-                period=link.label,
-                date=as_of,
-            ),
-            functools.partial(_timeline_context, site, views, part.events, links(part.slug)),
+    def names(self, site: Site) -> PageNames:
+        """What validation needs of the plan: the names `nav:` may list, those this site has,
+        and the slugs a summary may not take."""
+        reserved: dict[str, tuple[str, str]] = {}
+        for slug in OTHER_RESERVED:
+            reserved[slug] = SlugClaim().message.format(slug=slug), SlugClaim().hint
+        for kind in self.kinds:
+            slug = _first_segment(kind.path)
+            if slug and (kind.claim.always or kind.exists(site)):
+                reserved[slug] = kind.claim.message.format(slug=slug), kind.claim.hint
+        return PageNames(
+            nav=tuple(self.paths()),
+            made=frozenset(self.made(site)),
+            reserved=reserved,
         )
 
+    def reserved_slugs(self) -> frozenset[str]:
+        """Slugs no summary may take on any site (`new summary` refuses them)."""
+        taken = {_first_segment(kind.path) for kind in self.kinds if kind.claim.always}
+        return frozenset(taken - {""}) | frozenset(OTHER_RESERVED)
 
-def _part_label(dates: DateFormatter, part: TimelinePart) -> str:
-    if part.first is None or part.last is None:
+    def depends(self) -> dict[str, Depends]:
+        """What the pages of each template show, for deps.stale_pages."""
+        return {kind.template: kind.depends for kind in self.kinds if kind.depends is not None}
+
+
+def _first_segment(path: str | None) -> str:
+    """The slug a path takes: "timeline/" -> "timeline", "404.html" -> "404", "" -> ""."""
+    if not path:
         return ""
-    return dates.period_range(part.first, part.last)
-
-
-def _timeline_context(
-    site: Site,
-    views: ViewBuilder,
-    events: Sequence[Event],
-    parts: list[TimelinePartLink],
-    charted: Sequence[Event] | None = None,
-) -> dict[str, Any]:
-    """A timeline page's context: `sections` (eras, then periods, then events), `chart` (of
-    `charted`, by default the page's own events; None without a dated event), `parts` (the
-    periods of a split timeline, empty on a single page; the index has parts and no sections),
-    `clock_note` (the sentence naming the clock times are shown on, when any event has a time)
-    and `statuses` (those of the page's events).
-
-    The chart and sections are built when the template first uses them, so that an error in
-    building them is reported at that line of the template.
-    """
-    drawn = events if charted is None else charted
-    return {
-        "sections": Deferred(lambda: timeline_sections(views, events)),
-        "chart": Deferred(lambda: chart_view(site, views, drawn)),
-        "parts": parts,
-        "clock_note": clock_note(views, drawn),
-        "statuses": {event.status for event in drawn},
-    }
+    return path.split("/", 1)[0].removesuffix(".html")
 
 
 class Deferred:
@@ -299,15 +218,3 @@ class Deferred:
 
     def __getitem__(self, key: Any) -> Any:
         return self._get()[key]
-
-
-def _player_context(site: Site, views: ViewBuilder, player: Player) -> dict[str, Any]:
-    return {
-        "player": views.player(player),
-        "quotes": views.quotes_by(player.id),
-        "events": [views.event(event) for event in site.events_of(player.id)],
-    }
-
-
-def _summary_context(views: ViewBuilder, summary: Summary) -> dict[str, Any]:
-    return {"body_html": views.markdown.render(summary.markdown)}

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import jinja2
 
-from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
+from site_builder.deps import Changes, Depends, diff_sites, stale_pages, template_closure
 from site_builder.errors import ContentError, Problem
 from site_builder.links import PageLinks, check_site_links, page_links
 from site_builder.markup import MarkdownConverter
@@ -138,14 +138,14 @@ def plan_reuse(
     templates: frozenset[str],
     environment: jinja2.Environment,
     pages: Mapping[str, PageRecord],
+    depends: Mapping[str, Depends],
 ) -> Reuse:
     """What of the run that made `pages` from `old` a run of `new` may keep, when the template
-    files named in `templates` changed in between (deps.py decides)."""
+    files named in `templates` changed in between; `depends` is what the pages of each template
+    show (the page plan's PagePlan.depends). deps.py decides."""
     changes = replace(diff_sites(old, new), templates=templates)
-    closures = (
-        {name: template_closure(environment, name) for name in KNOWN_TEMPLATES} if templates else {}
-    )
-    return Reuse(pages, stale_pages(old, new, changes, closures), changes)
+    closures = {name: template_closure(environment, name) for name in depends} if templates else {}
+    return Reuse(pages, stale_pages(old, new, changes, closures, depends), changes)
 
 
 def static_folders(user_templates: Path | None) -> list[tuple[Path, bool]]:

@@ -23,14 +23,12 @@ from site_builder.mdengine import ConversionError
 from site_builder.model import (
     Site,
 )
-from site_builder.pages import PageSpec, page_specs
+from site_builder.pagekinds import BUILTIN_PLAN
+from site_builder.pages import PagePlan, PageSpec
 from site_builder.urls import (
-    BUILTIN_PATHS,
     HOME,
     NOT_FOUND,
-    SOURCES,
     UrlBuilder,
-    summary_path,
 )
 from site_builder.validate import MarkdownText
 from site_builder.viewdata import NavItem
@@ -116,36 +114,21 @@ class SiteRenderer:
         base_url: str | None = None,
         environment: jinja2.Environment | None = None,
         converter: MarkdownConverter | None = None,
+        plan: PagePlan = BUILTIN_PLAN,
     ) -> None:
         self.site = site
+        self.plan = plan
         self.urls = UrlBuilder(base_url if base_url is not None else site.config.base_url)
-        self.views = ViewBuilder(site, self.urls, converter)
+        self.views = ViewBuilder(site, self.urls, converter, plan.paths())
         # Kept by the caller between builds (serve), filled by worker processes (build_site).
         self.converter = self.views.markdown.converter
         if environment is None:
             environment = make_environment(template_dirs(user_templates))
         self.environment = environment
         environment.globals["url"] = self.urls.url
-        self.pages = list(page_specs(site, self.views))
-        nav_targets = {**BUILTIN_PATHS, **{s.slug: summary_path(s.slug) for s in site.summaries}}
-        text = self.views.messages.text
-        nav_labels = {
-            "home": text("home", "Overview"),
-            "timeline": text("timeline", "Timeline"),
-            "players": text("players", "Key players"),
-            "sources": text("sources", "Sources"),
-            "updates": text("updates", "Updates"),
-        }
-        summary_titles = {s.slug: s.meta.title for s in site.summaries}
-        nav_labels.update(summary_titles)
-        config = site.config
-        # The menu leaves out built-in pages with nothing on them (they are not made).
-        absent = set(BUILTIN_PATHS) - set(site.pages_with_content()) - set(summary_titles)
-        self._nav_paths = [
-            (nav_labels[entry], HOME if entry == config.home else nav_targets[entry])
-            for entry in config.nav
-            if entry not in absent
-        ]
+        self.pages = list(plan.specs(site, self.views))
+        self._nav_paths = plan.menu(site, self.views.messages)
+        self._made = plan.made(site)
         self.views.messages.install(environment)
 
     def render(self, spec: PageSpec) -> str:
@@ -181,7 +164,7 @@ class SiteRenderer:
                 "publisher": config.publisher,
                 "nav": nav,
                 "home_url": urls.url(HOME),
-                "sources_url": urls.url(SOURCES) if self.site.sources else None,
+                "sources_url": urls.url(self._made["sources"]) if "sources" in self._made else None,
                 "stylesheet": urls.url("static/style.css"),
             },
             "page": {

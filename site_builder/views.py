@@ -3,7 +3,7 @@ Markdown from one renderer, building each event's and player's view once per bui
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import EventDate
@@ -20,7 +20,6 @@ from site_builder.model import (
 )
 from site_builder.quotes import quote_link
 from site_builder.urls import (
-    BUILTIN_PATHS,
     HOME,
     UrlBuilder,
     event_path,
@@ -64,7 +63,11 @@ class ViewBuilder:
     """Turns the model into views, with URLs from one UrlBuilder and Markdown from one renderer."""
 
     def __init__(
-        self, site: Site, urls: UrlBuilder, converter: MarkdownConverter | None = None
+        self,
+        site: Site,
+        urls: UrlBuilder,
+        converter: MarkdownConverter | None = None,
+        page_paths: Mapping[str, str] | None = None,
     ) -> None:
         self.site = site
         self.urls = urls
@@ -86,6 +89,8 @@ class ViewBuilder:
         self._event_views: dict[str, EventView] = {}
         self._player_views: dict[str, PlayerView] = {}
         self._summary_slugs = frozenset(summary.slug for summary in site.summaries)
+        # The page plan's pages by name (pages.PagePlan.paths): what `page:` links name.
+        self._page_paths = dict(page_paths or {})
 
     def date(self, date: EventDate) -> DateView:
         """A date for readers, in the site's language."""
@@ -119,8 +124,8 @@ class ViewBuilder:
         if scheme == "page":
             # A summary may hold a built-in page's name only where that page is not made
             # ("updates" on a site without updates): then the name is the summary's.
-            if name in BUILTIN_PATHS and name not in self._summary_slugs:
-                return self.urls.url(BUILTIN_PATHS[name])
+            if name in self._page_paths and name not in self._summary_slugs:
+                return self.urls.url(self._page_paths[name])
             if name == self.site.config.home:
                 return self.urls.url(HOME)
             return self.urls.url(summary_path(name))

@@ -27,6 +27,8 @@ LAYERS = [
     {"views", "weight"},
     {"timelineview"},
     {"pages"},
+    {"timelinepages"},
+    {"pagekinds"},
     {"render"},
     {"outfiles", "workers"},
     {"outlock", "staging"},
