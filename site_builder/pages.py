@@ -75,7 +75,7 @@ def _always(site: Site) -> bool:
 class PageKind:
     """A kind of page, declared once (see the module docstring)."""
 
-    name: str  # in site.yaml's nav: and in page: links (when it has a path)
+    name: str  # in site.yaml's nav: and in page: links (when it has a path and a label)
     template: str  # one template per kind: change tracking knows a page by its template
     pages: Callable[[PlanInput], Iterable[PageSpec]]  # every page of the kind, in order
     # The site path of its page (None: a page per record, such as a player's).
@@ -112,16 +112,17 @@ class PagePlan:
         return next(kind for kind in self.kinds if kind.name == name)
 
     def made(self, site: Site) -> dict[str, str]:
-        """Site path of each kind with a path that this site has, by name."""
+        """Site path of each named page (see `paths`) this site has, by name."""
+        return {name: path for name, path in self.paths().items() if self.kind(name).exists(site)}
+
+    def paths(self) -> dict[str, str]:
+        """Site path of each kind with a path and a menu label, by name: the pages `nav:` and
+        `page:` links may name (the 404 page has a path, and no name readers are sent to)."""
         return {
             kind.name: kind.path
             for kind in self.kinds
-            if kind.path is not None and kind.exists(site)
+            if kind.path is not None and kind.label is not None
         }
-
-    def paths(self) -> dict[str, str]:
-        """Site path of each kind with a path, by name (a `page:` link's target)."""
-        return {kind.name: kind.path for kind in self.kinds if kind.path is not None}
 
     def specs(self, site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
         """Every page of the site, in a fixed order (so output is deterministic)."""
