@@ -13,7 +13,7 @@ from site_builder.deps import Depends
 from site_builder.feeds import FEED
 from site_builder.markup import smart_text
 from site_builder.model import Player, Site, Summary
-from site_builder.pages import PageKind, PagePlan, PageSpec, PlanInput, SlugClaim
+from site_builder.pages import Label, PageKind, PagePlan, PageSpec, PlanInput, SlugClaim
 from site_builder.timelinepages import timeline_specs
 from site_builder.urls import (
     HOME,
@@ -183,7 +183,7 @@ BUILTIN_PLAN = PagePlan(
             "home.html",
             home_pages,
             path=HOME,
-            label=("home", "Overview"),
+            label=Label("home", "Overview"),
             depends=Depends(
                 _records("events", "players", "player_order", "sources", "summaries"), exact=True
             ),
@@ -193,7 +193,7 @@ BUILTIN_PLAN = PagePlan(
             "timeline.html",
             timeline_pages,
             path=TIMELINE,
-            label=("timeline", "Timeline"),
+            label=Label("timeline", "Timeline"),
             exists=lambda site: bool(site.events),
             depends=Depends(_records("events", "players", "sources"), exact=True),
         ),
@@ -202,7 +202,7 @@ BUILTIN_PLAN = PagePlan(
             "players.html",
             players_pages,
             path=PLAYERS,
-            label=("players", "Key players"),
+            label=Label("players", "Key players"),
             exists=lambda site: bool(site.players),
             depends=Depends(_records("players", "player_order", "sources"), exact=True),
         ),
@@ -217,7 +217,7 @@ BUILTIN_PLAN = PagePlan(
             "sources.html",
             sources_pages,
             path=SOURCES,
-            label=("sources", "Sources"),
+            label=Label("sources", "Sources"),
             exists=lambda site: bool(site.sources),
             depends=Depends(_records("sources", "players", "player_order", "events"), exact=True),
         ),
@@ -226,7 +226,7 @@ BUILTIN_PLAN = PagePlan(
             "updates.html",
             updates_pages,
             path=UPDATES,
-            label=("updates", "Updates"),
+            label=Label("updates", "Updates"),
             exists=lambda site: bool(site.updates),
             # It names facts (title, standing) and marks sources.
             depends=Depends(_records("events", "players", "sources"), exact=True),

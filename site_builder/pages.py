@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from site_builder.deps import Depends
 from site_builder.i18n import Messages
@@ -40,6 +40,14 @@ class PageSpec:
     title: str
     description: str
     make_context: Callable[[], dict[str, Any]] = field(default=dict)
+
+
+class Label(NamedTuple):
+    """A kind's name in the menu: a label id of the catalogue and its English text (what
+    tools/catalogues.py extracts, like a call of messages.text)."""
+
+    id: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class PageKind:
     path: str | None = None
     # Its name in the menu (message id, English text); None: never in the menu. The default
     # menu lists the kinds that have one, in the plan's order.
-    label: tuple[str, str] | None = None
+    label: Label | None = None
     exists: Callable[[Site], bool] = _always  # does this site have it (no players: no index)
     depends: Depends | None = None  # what its pages show; None: rendered again on every build
     claim: SlugClaim = field(default_factory=SlugClaim)

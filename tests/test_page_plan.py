@@ -15,7 +15,7 @@ from site_builder.build import BuildOptions, SiteBuilder, build_site, load_site
 from site_builder.deps import Depends
 from site_builder.errors import ContentError
 from site_builder.pagekinds import BUILTIN_PLAN
-from site_builder.pages import PageKind, PagePlan, PageSpec, PlanInput
+from site_builder.pages import Label, PageKind, PagePlan, PageSpec, PlanInput
 
 # Paths of the pages of the new kind whose context was made: one per rendering.
 RENDERED: list[str] = []
@@ -39,7 +39,7 @@ GLANCE = PageKind(
     "glance.html",
     _glance_pages,
     path="glance/",
-    label=("glance", "At a glance"),
+    label=Label("glance", "At a glance"),
     exists=lambda site: bool(site.events),
     depends=Depends(frozenset({"events"})),
 )
