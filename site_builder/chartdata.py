@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from site_builder.dates import SECONDS_PER_DAY, FuzzyDate, Precision
+from site_builder.dates import FuzzyDate, Precision
+from site_builder.insets import MIN_SPAN, axis_bounds
 from site_builder.periods import Step
 
 
@@ -61,20 +62,6 @@ LABELLED_MAX = 16
 # Past this many events one overview stops being readable or light: the chart is left out.
 MAX_EVENTS = 400
 MAX_PACKED_ROWS = 40
-# A burst is at least this share of a panel's events within BURST_WINDOW of its span.
-BURST_SHARE = 0.2
-BURST_MIN_EVENTS = 3
-BURST_WINDOW = 0.04
-
-# The least span an axis shows for the finest precision among its dates (seconds).
-_MIN_SPAN = {
-    Precision.TIME: 2 * 3600,
-    Precision.DAY: 7 * SECONDS_PER_DAY,
-    Precision.WEEK: 28 * SECONDS_PER_DAY,
-    Precision.PART_OF_MONTH: 60 * SECONDS_PER_DAY,
-    Precision.MONTH: 182 * SECONDS_PER_DAY,
-    Precision.YEAR: 5 * 365 * SECONDS_PER_DAY,
-}
 
 
 @dataclass(frozen=True)
@@ -279,23 +266,16 @@ class Span:
 
 
 def span_of(events: Sequence[ChartEvent], eras: Sequence[ChartEra]) -> Span:
+    """The stretch of time a panel shows for its events and eras (insets.axis_bounds)."""
     dates = [event.date for event in events if event.date is not None]
-    start = min([date.start_moment() for date in dates] + [era.start for era in eras], default=0)
-    end = max([date.end_moment() for date in dates] + [era.end for era in eras], default=1)
-    finest = min((date.start.precision for date in dates), key=lambda p: p.level)
-    least = _MIN_SPAN[finest]
-    if end - start < least:
-        middle = (start + end) // 2
-        start, end = middle - least // 2, middle + least // 2
-    pad = (end - start) // 30  # room at either end for the first and last marks
-    return Span(start - pad, end + pad, finest)
+    return Span(*axis_bounds(dates, [(era.start, era.end) for era in eras]))
 
 
 def as_of_span(span: Span, as_of: int, data_end: int) -> Span:
     """Stretch the axis to the "as of" date when it lies just past the last event (within a
     quarter of the span): a line then shows it, rather than a marker at the edge."""
     length = span.end - span.start
-    if span.end < as_of <= data_end + max(length // 4, _MIN_SPAN[span.finest]):
+    if span.end < as_of <= data_end + max(length // 4, MIN_SPAN[span.finest]):
         return Span(span.start, as_of + length // 30, span.finest)
     return span
 

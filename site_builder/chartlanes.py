@@ -11,9 +11,6 @@ from dataclasses import replace
 from site_builder.chartaxis import axis_tick_sets
 from site_builder.chartdata import (
     BAR_HEIGHT,
-    BURST_MIN_EVENTS,
-    BURST_SHARE,
-    BURST_WINDOW,
     DOT_RADIUS,
     LABEL_GAP,
     LABELLED_MAX,
@@ -35,10 +32,10 @@ from site_builder.chartdata import (
     Span,
     as_of_span,
     shape_of,
-    span_of,
     svg_round,
 )
 from site_builder.dates import FuzzyDate
+from site_builder.insets import find_burst as burst_of
 from site_builder.textwidth import text_width, wrap_label
 
 # --------------------------------------------------------------------------- panels
@@ -333,32 +330,10 @@ def _era_bands(eras: Sequence[ChartEra], span: Span, y: float) -> tuple[tuple[Er
 
 
 def find_burst(events: Sequence[ChartEvent], span: Span) -> list[ChartEvent] | None:
-    """The densest short stretch of a long span, when an inset would tell its events apart."""
+    """The densest short stretch of a long span, when an inset would tell its events apart
+    (the rule is insets.find_burst's, which the page planner uses too)."""
     dated = [event for event in events if event.date is not None]
-    if len(dated) < 2 * BURST_MIN_EVENTS:
-        return None
-    window = (span.end - span.start) * BURST_WINDOW
-    starts = sorted(dated, key=lambda event: event.date.start_moment() if event.date else 0)
-    best: list[ChartEvent] = []
-    for index, first in enumerate(starts):
-        assert first.date is not None
-        limit = first.date.start_moment() + window
-        members = [
-            event
-            for event in starts[index:]
-            if event.date is not None
-            and event.date.start_moment() <= limit
-            and event.date.end_moment() - event.date.start_moment() <= window
-        ]
-        if len(members) > len(best):
-            best = members
-    if len(best) < max(BURST_MIN_EVENTS, BURST_SHARE * len(dated)) or len(best) == len(dated):
-        return None
-    # Worth an inset only if its own axis spreads the events out: enough distinct moments, and
-    # a zoom of at least eight times.
-    moments = {event.date.start_moment() for event in best if event.date is not None}
-    inset = span_of(best, ())
-    if len(moments) < BURST_MIN_EVENTS or (span.end - span.start) < 8 * (inset.end - inset.start):
-        return None
-    order = {event.id: index for index, event in enumerate(events)}
-    return sorted(best, key=lambda event: order[event.id])
+    found = burst_of(
+        [event.date for event in dated if event.date is not None], span.start, span.end
+    )
+    return None if found is None else [dated[index] for index in found]

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -25,8 +26,9 @@ from site_builder.errors import MACHINE_ERRNOS, Interrupted, SiteError, UsageErr
 
 if TYPE_CHECKING:
     from site_builder.build import BuildOptions
+    from site_builder.importers.timelinejs import Imported as ImportResult
     from site_builder.model import SourceText
-    from site_builder.validate import SourceQuotes
+    from site_builder.validate import SourceQuotes, ToVerify
 
 # The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
 # `build` of an unchanged site, --help and --version answer without loading it.
@@ -114,6 +116,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=run_check)
     _add_publish_commands(commands, common)
+    _add_import_command(commands, common)
     _add_serve_command(commands, common)
     return parser
 
@@ -236,7 +239,7 @@ def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`: every problem, or a summary with each source's verified quotes."""
     texts = _source_texts(args.source_text)
     from site_builder.build import check_site
-    from site_builder.validate import quote_report
+    from site_builder.validate import facts_to_verify, quote_report
 
     site = check_site(_options(args), texts)
     if args.quiet:
@@ -254,11 +257,30 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"No problems: {counts}")
     for line in describe_quotes(quote_report(site)):
         print(line)
+    for line in describe_to_verify(facts_to_verify(site)):
+        print(line)
     if site.drafts:
         print(f"{count_of(len(site.drafts), 'draft')}, not on the site:")
         for draft in site.drafts:
-            print(f"  {draft.path}:{draft.line}: {draft.kind} '{draft.name}'")
+            note = f": {draft.note}" if draft.note else ""
+            print(f"  {draft.path}:{draft.line}: {draft.kind} '{draft.name}'{note}")
     return 0
+
+
+def describe_to_verify(facts: Sequence[ToVerify]) -> list[str]:
+    """The facts readers see marked unconfirmed or disputed, each with its place."""
+    if not facts:
+        return []
+    standings = Counter(fact.standing for fact in facts)
+    counts = ", ".join(f"{count} {name}" for name, count in standings.most_common())
+    return [
+        f"Left to verify ({counts}): cite the evidence each rests on, then remove its "
+        "'verification' (readers see a badge until then)",
+        *(
+            f"  {fact.path}:{fact.line}: {fact.kind} '{fact.name}' ({fact.standing})"
+            for fact in facts
+        ),
+    ]
 
 
 def describe_quotes(reports: Sequence[SourceQuotes]) -> list[str]:
@@ -387,6 +409,134 @@ def run_new(args: argparse.Namespace) -> int:
     added = new_entry(args.content, args.kind, args.id)
     print(f"{added.path}:{added.line}: added {added.kind} '{added.id}'; fill in the TODO fields")
     return 0
+
+
+def _add_import_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """`import timelinejs SOURCE`."""
+    command = commands.add_parser(
+        "import",
+        parents=[common],
+        help="make an explainer's content from a TimelineJS JSON file or sheet (CSV)",
+    )
+    command.add_argument("format", choices=["timelinejs"], help="what SOURCE is")
+    command.add_argument(
+        "source", type=Path, metavar="SOURCE", help="a TimelineJS JSON file, or a CSV of its sheet"
+    )
+    command.add_argument(
+        "--source-id",
+        default="timelinejs",
+        metavar="ID",
+        help="the id of the source entry for the timeline itself (default: timelinejs)",
+    )
+    command.add_argument(
+        "--timezone",
+        default=None,
+        metavar="ZONE",
+        help="the IANA time zone the timeline's times of day are in (default: UTC)",
+    )
+    command.add_argument(
+        "--force", action="store_true", help="replace content files the import writes"
+    )
+    command.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`site-builder import timelinejs SOURCE`: write a content folder, report what was left."""
+    import datetime
+
+    from site_builder.clock import check_zone
+    from site_builder.content import decode_text, read_bytes
+    from site_builder.dates import DateSyntaxError
+    from site_builder.importers.files import left_beside, write_content
+    from site_builder.importers.timelinejs import MAX_SOURCE_BYTES, ImportOptions, import_timeline
+    from site_builder.model import is_slug, suggest_slug
+
+    started = time.perf_counter()
+    if not is_slug(args.source_id):
+        raise UsageError(
+            f"--source-id '{args.source_id}' is not a URL-safe id\n"
+            f"    hint: use lowercase letters, digits and hyphens, e.g. "
+            f"{suggest_slug(args.source_id, 'timelinejs')!r}"
+        )
+    if args.timezone is not None:
+        try:
+            check_zone(args.timezone)
+        except DateSyntaxError as error:
+            raise UsageError(f"--timezone: {error}\n    hint: {error.hint}") from None
+    try:
+        data = read_bytes(args.source, MAX_SOURCE_BYTES)
+    except FileNotFoundError:
+        raise UsageError(
+            f"{args.source}: file not found\n"
+            "    hint: give the path of a TimelineJS JSON file, or of its sheet saved as CSV "
+            "(File > Download > Comma-separated values)"
+        ) from None
+    text = decode_text(data, str(args.source))
+    options = ImportOptions(
+        source_id=args.source_id,
+        timezone=args.timezone,
+        today=datetime.date.today().isoformat(),
+    )
+    imported = import_timeline(text, str(args.source), options)
+    beside = left_beside(args.content, imported.files) if args.content.is_dir() else []
+    written = write_content(args.content, imported.files, force=args.force)
+    seconds = time.perf_counter() - started
+    if args.quiet:
+        return 0
+    for line in describe_import(imported, args.source.name, args.content, written, seconds):
+        print(line)
+    for path in beside:
+        print(f"  left as it was: {path} (the site reads it with the imported content)")
+    return 0
+
+
+def describe_import(
+    imported: ImportResult, name: str, content: Path, written: list[Path], seconds: float
+) -> list[str]:
+    """The import's report: what was imported, what was not or was changed, what is left."""
+    counts = ", ".join(
+        count_of(number, noun)
+        for number, noun in (
+            (imported.events, "event"),
+            (imported.eras, "era"),
+            (imported.lanes, "lane"),
+            (imported.images, "image"),
+            (imported.links, "media link"),
+        )
+    )
+    lines = [
+        f"Imported {name} ({imported.kind}) into {content}: {counts} ({seconds:.2f} s)",
+        f"  wrote {', '.join(str(path) for path in written)}",
+    ]
+    dropped = [note for note in imported.notes if note.dropped]
+    changed = [note for note in imported.notes if not note.dropped]
+    if dropped:
+        lines.append(f"Not imported ({len(dropped)}):")
+        lines += [f"  {note.where}: {note.message}" for note in dropped]
+    if changed:
+        lines.append(f"Changed on the way ({len(changed)}):")
+        lines += [f"  {note.where}: {note.message}" for note in changed]
+    lines.append("Left to do:")
+    lines.append(
+        f"  {count_of(imported.events, 'event')} marked 'verification: unconfirmed': add the "
+        "evidence each rests on (a source and its quote), then remove the mark"
+    )
+    if imported.missing_alt:
+        lines.append(
+            f"  {count_of(imported.missing_alt, 'image')} without alt text, kept off the site "
+            "('draft: true'): write 'alt' (what the picture shows), then remove 'draft'"
+        )
+    if imported.timezone is not None:
+        lines.append(
+            f"  times of day are read in {imported.timezone}: set 'timezone' in site.yaml to "
+            "the zone they were written in, if it is another"
+        )
+    lines.append("  site.yaml: check the title, description, language and publisher")
+    lines.append(f"Next: site-builder check --content {content}")
+    return lines
 
 
 def _add_serve_command(

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,9 +26,11 @@ from site_builder.errors import ContentError, Problem, closest
 from site_builder.model import (
     ANY_ID,
     RENAMED_FIELDS,
+    RENAMED_VALUES,
     Draft,
     Era,
     Event,
+    Media,
     Origin,
     Player,
     Record,
@@ -867,7 +869,45 @@ def _renamed(
         )
         data = {(new if key == old else key): value for key, value in data.items()}
         renamed[new] = old
+    for field_path, values in RENAMED_VALUES.get(model.__name__, {}).items():
+        data = _renamed_value(data, field_path, values, path, document, at)
     return data
+
+
+def _renamed_value(
+    data: dict[str, Any],
+    field_path: tuple[str, ...],
+    values: Mapping[str, str],
+    path: str,
+    document: Document,
+    at: tuple[str | int, ...],
+) -> dict[str, Any]:
+    """Data with an old value of a field (`timeline.lanes: group`) under its new name, and a
+    located warning."""
+    *parents, name = field_path
+    holder: Any = data
+    for key in parents:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    value = holder.get(name) if isinstance(holder, dict) else None
+    if not isinstance(value, str) or value not in values:
+        return data
+    line, column = _nearest(document.values, (*at, *field_path))
+    document.warnings.append(
+        Problem(
+            path,
+            f"'{'.'.join(field_path)}: {value}' is now written '{values[value]}'",
+            line,
+            column,
+            f"write {name}: {values[value]} (the old value keeps working for now)",
+        )
+    )
+    copy = dict(data)
+    inner = copy
+    for key in parents:
+        inner[key] = dict(inner[key])
+        inner = inner[key]
+    inner[name] = values[value]
+    return copy
 
 
 def parse_fact_list(
@@ -1130,13 +1170,49 @@ def _load_facts(
                 name = getattr(record, "id", None) or str(getattr(record, "date", ""))
                 loaded.drafts.append(Draft(kind, name, str(path), record.origin.line))
             else:
-                records.append(record)
+                records.append(_without_media_drafts(record, kind, loaded.drafts))
         loaded.partial += parsed.partial
         loaded.problems += parsed.problems
         loaded.warnings += parsed.warnings
         if kind in loaded.unusable_ids:
             loaded.unusable_ids[kind] |= parsed.unusable_ids
     return records
+
+
+def _without_media_drafts(record: RecordT, kind: str, drafts: list[Draft]) -> RecordT:
+    """The record without its media items marked `draft: true`, each listed in `drafts`; the
+    positions of the items kept follow them, so that a later message still points at the item
+    it is about."""
+    media: list[Media] = getattr(record, "media", [])
+    if not any(item.draft for item in media):
+        return record
+    origin = record.origin
+    kept: list[Media] = []
+    new_index: dict[int, int] = {}
+    for index, item in enumerate(media):
+        if not item.draft:
+            new_index[index] = len(kept)
+            kept.append(item)
+            continue
+        what = "image" if item.image is not None else "link"
+        note = (
+            "an image without alt text: write 'alt' (what it shows), then remove 'draft'"
+            if item.image is not None and not (item.decorative or item.has_alt)
+            else ""
+        )
+        line = origin.at("media", index)[0]
+        drafts.append(
+            Draft(f"{what} of {kind}", getattr(record, "id", ""), origin.path, line, note)
+        )
+    spots: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for key, spot in origin.spots.items():
+        if key[:1] == ("media",) and len(key) > 1:
+            old = key[1]
+            if not isinstance(old, int) or old not in new_index:
+                continue
+            key = ("media", new_index[old], *key[2:])
+        spots[key] = spot
+    return record.model_copy(update={"media": kept, "origin": replace(origin, spots=spots)})
 
 
 def _parse_fact_file(

@@ -68,6 +68,9 @@ class Depends:
 
     records: frozenset[str] = frozenset()
     exact: bool = False
+    # With `exact`: the site path whose pages these follow, when they show what another page
+    # shows (the embedded timeline is the timeline page's chart and list).
+    follows: str | None = None
 
     def __post_init__(self) -> None:
         unknown = self.records - RECORDS
@@ -288,6 +291,8 @@ def stale_pages(
             return False
         if not kind.exact:
             return True
+        if kind.follows is not None:
+            path = kind.follows
         # The parts of a split timeline go stale with the timeline.
         return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
 

@@ -35,6 +35,7 @@ from site_builder.dates import (
     FuzzyDate,
     UnknownDate,
 )
+from site_builder.insets import axis_bounds, find_burst
 from site_builder.periods import GROUPING_STEPS, Period, Step, grouping_step
 from site_builder.quotes import EXACT_MATCH_LIMIT, SourceIndex, encode_term
 from site_builder.urls import TIMELINE, timeline_part_path
@@ -388,6 +389,8 @@ class Media(Record):
     credit: Text | None = None
     title: Text | None = None  # a link's text
     kind: Literal["video", "audio", "document"] | None = None  # a link's kind, else from its name
+    # Kept off the site, and listed by `check`: an imported picture waits here for its alt text.
+    draft: bool = False
 
     @model_validator(mode="after")
     def _image_or_link(self) -> Media:
@@ -407,13 +410,14 @@ class Media(Record):
                         "tells the reader something"
                     },
                 )
-            if not self.decorative and not (self.alt and self.alt.strip()):
+            if not (self.decorative or self.draft or self.has_alt):
                 raise PydanticCustomError(
                     "media_alt",
                     "an image needs 'alt': a short description of what it shows",
                     {
                         "hint": 'add alt: "..." for readers who cannot see the image, or '
-                        "decorative: true if it adds nothing to the text"
+                        "decorative: true if it adds nothing to the text (draft: true keeps "
+                        "it off the site until then)"
                     },
                 )
         elif self.title is None:
@@ -423,6 +427,11 @@ class Media(Record):
                 {"hint": 'add title: "Video of ..."'},
             )
         return self
+
+    @property
+    def has_alt(self) -> bool:
+        """True when the item's alt text says something."""
+        return bool(self.alt and self.alt.strip())
 
     @property
     def link_kind(self) -> str:
@@ -504,7 +513,7 @@ class Event(Record):
     # The event this one comes right after, when the dates alone cannot say (they overlap, or
     # this date is unknown).
     after: Id | None = None
-    group: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
+    lane: Text | None = None  # a thread of the story: a lane of the chart (site.yaml timeline)
     key: bool = False
     body: Text | None = None
     media: list[Media] = Field(default_factory=list)
@@ -630,14 +639,21 @@ SITE_KINDS: Mapping[str, str] = {
 RENAMED_FIELDS: Mapping[str, Mapping[str, str]] = {
     "SiteConfig": {"sides": "groups"},
     "Player": {"side": "group"},
+    # An event's chart lane was called `group`, like a player's (an id of site.yaml's groups).
+    "Event": {"group": "lane"},
+}
+# Values renamed since content was first written, by model and field path: the old value keeps
+# working, with a warning.
+RENAMED_VALUES: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]] = {
+    "SiteConfig": {("timeline", "lanes"): {"group": "lane"}},
 }
 
 
 class TimelineOptions(Record):
     """How the timeline is drawn (site.yaml `timeline:`)."""
 
-    # One lane of the chart per value of the events' `group` (or per status); none: one lane.
-    lanes: Literal["group", "status", "none"] = "group"
+    # One lane of the chart per value of the events' `lane` (or per status); none: one lane.
+    lanes: Literal["lane", "status", "none"] = "lane"
     # Every dated event must fall inside an era of facts/eras.yaml.
     eras_required: bool = False
 
@@ -752,18 +768,28 @@ class SiteConfig(Record):
 # Every page's HTML and CSS stays under this many bytes (build reports pages over it).
 PAGE_BUDGET = 50 * 1024
 # What a timeline page weighs besides its events (header, navigation, footer, chart frame and
-# key, stylesheet), and what each event adds besides its words (list entry, JSON-LD item, chart
-# mark): measured on the default theme, so that a timeline is split before a page outgrows the
-# budget (tests/test_timeline_spans.py holds the pages of 200 events to it).
-_PAGE_BYTES = 21_600
+# key, the embed code, stylesheet), and what each event adds besides its words (list entry,
+# JSON-LD item, chart mark, media): measured on the default theme, so that a timeline is split
+# before a page outgrows the budget (tests/test_timeline_spans.py holds the pages of 200 events
+# to it).
+_PAGE_BYTES = 22_600
 _EVENT_BYTES = 560
 _CITATION_BYTES = 190  # the list item and the source's numbered mark
 _STANDING_BYTES = 300  # badge, explanation, JSON-LD description, chart label of a standing
 _CORRECTION_BYTES = 300  # a correction's paragraph and its CorrectionComment
 _PLAYER_BYTES = 70
+_MEDIA_BYTES = 130  # a figure and its caption, or a link in the list of media
 _ERA_BYTES = 700
+# A chart's inset (insets.find_burst): its heading, axis and bracket, and each era's band again.
+_INSET_BYTES = 2_800
+_INSET_ERA_BYTES = 300
 # Past this many events a page is no longer a page a reader can use, however light.
 TIMELINE_PAGE_EVENTS = 150
+
+
+def _size(text: str | None) -> int:
+    """Bytes of a text on a page (UTF-8: a Cyrillic letter is two)."""
+    return len(text.encode("utf-8")) if text else 0
 
 
 @dataclass(frozen=True)
@@ -813,10 +839,11 @@ class SourceText:
 class Draft:
     """An entry marked `draft: true`: checked for its fields, kept off the site."""
 
-    kind: str  # event, player, source, update
-    name: str  # its id, or an update's date
+    kind: str  # event, player, source, update; "image of event" ... for a media item
+    name: str  # its id, or an update's date; a media item's event or player
     path: str
     line: int
+    note: str = ""  # what is left to do before it can be shown, when something is
 
 
 @dataclass(frozen=True)
@@ -944,15 +971,29 @@ class Site:
         return tuple(parts)
 
     def _fits(self, events: Sequence[Event]) -> bool:
+        if len(events) > TIMELINE_PAGE_EVENTS:
+            return False
         weight = self._page_weight + sum(self._event_weight(event) for event in events)
-        return len(events) <= TIMELINE_PAGE_EVENTS and weight <= PAGE_BUDGET
+        inset = _INSET_BYTES + _INSET_ERA_BYTES * len(self.eras)
+        if weight + inset <= PAGE_BUDGET or weight > PAGE_BUDGET:
+            return weight <= PAGE_BUDGET  # an inset cannot change the answer
+        return weight + (inset if self._has_inset(events) else 0) <= PAGE_BUDGET
+
+    def _has_inset(self, events: Sequence[Event]) -> bool:
+        """True when the chart of a page of these events draws a burst in an inset."""
+        dates = [event.dated for event in events if event.dated is not None]
+        if not dates:
+            return False
+        eras = [(era.start.start_moment(), era.end.end_moment()) for era in self.eras]
+        start, end, _ = axis_bounds(dates, eras)
+        return find_burst(dates, start, end) is not None
 
     @cached_property
     def _page_weight(self) -> int:
         """Estimated bytes of a timeline page without its events: the page itself, and the
         eras (a band of the chart, a section of the list), counted on every page."""
         eras = sum(
-            _ERA_BYTES + 2 * len(era.title) + len(era.body or "") * 11 // 10 for era in self.eras
+            _ERA_BYTES + 2 * _size(era.title) + _size(era.body) * 11 // 10 for era in self.eras
         )
         return _PAGE_BYTES + eras
 
@@ -968,21 +1009,24 @@ class Site:
     def _weigh(self, event: Event) -> int:
         players = self.players_by_id
         sources = self.sources_by_id
-        words = 3 * len(event.title) + len(event.when or "") + len(event.body or "") * 11 // 10
+        words = 3 * _size(event.title) + _size(event.when) + _size(event.body) * 11 // 10
         for item in event.evidence:
             source = sources.get(item.source)
-            words += _CITATION_BYTES + len(item.quote or "") + len(item.note or "")
+            words += _CITATION_BYTES + _size(item.quote) + _size(item.note)
             if source is not None and source.url and item.quote:
                 # The quote opens its source at its words: the address and a percent-encoded
                 # text fragment (a long quote's is shorter: its first and last words).
                 words += 25 + len(source.url) + len(encode_term(item.quote[:EXACT_MATCH_LIMIT]))
         if event.verification != "verified":
-            words += _STANDING_BYTES + 2 * len(event.verification_note or "")
+            words += _STANDING_BYTES + 2 * _size(event.verification_note)
         for entry in self.corrections_of("event", event.id):
-            words += _CORRECTION_BYTES + 2 * len(entry.update.summary)
+            words += _CORRECTION_BYTES + 2 * _size(entry.update.summary)
         for player_id in event.players:
             player = players.get(player_id)
-            words += _PLAYER_BYTES + len(player_id) + (len(player.name) if player else 0)
+            words += _PLAYER_BYTES + len(player_id) + (_size(player.name) if player else 0)
+        for media in event.media:
+            fields = (media.image, media.link, media.alt, media.title, media.caption, media.credit)
+            words += _MEDIA_BYTES + sum(_size(value) for value in fields)
         return _EVENT_BYTES + words
 
     def _split(self, events: Sequence[Event], step: Step, has_time: bool) -> list[TimelinePart]:

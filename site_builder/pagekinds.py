@@ -14,8 +14,9 @@ from site_builder.feeds import FEED
 from site_builder.markup import smart_text
 from site_builder.model import Player, Site, Summary
 from site_builder.pages import Label, PageKind, PagePlan, PageSpec, PlanInput, SlugClaim
-from site_builder.timelinepages import timeline_specs
+from site_builder.timelinepages import embed_specs, timeline_specs
 from site_builder.urls import (
+    EMBED_TIMELINE,
     HOME,
     NOT_FOUND,
     PLAYERS,
@@ -67,6 +68,11 @@ def home_pages(given: PlanInput) -> Iterator[PageSpec]:
 def timeline_pages(given: PlanInput) -> Iterator[PageSpec]:
     """The timeline (one page, or an index and a page per period)."""
     return timeline_specs(given.site, given.views)
+
+
+def embed_pages(given: PlanInput) -> Iterator[PageSpec]:
+    """The timeline to embed in another site's page (an iframe): no header or menu."""
+    return embed_specs(given.site, given.views)
 
 
 def players_pages(given: PlanInput) -> Iterator[PageSpec]:
@@ -196,6 +202,15 @@ BUILTIN_PLAN = PagePlan(
             label=Label("timeline", "Timeline"),
             exists=lambda site: bool(site.events),
             depends=Depends(_records("events", "players", "sources"), exact=True),
+        ),
+        PageKind(
+            "embed",
+            "embed.html",
+            embed_pages,
+            path=EMBED_TIMELINE,
+            exists=lambda site: bool(site.events),
+            # The timeline page's chart and list: stale when that page is.
+            depends=Depends(_records("events", "players", "sources"), exact=True, follows=TIMELINE),
         ),
         PageKind(
             "players",

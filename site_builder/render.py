@@ -17,14 +17,15 @@ from typing import Any
 import jinja2
 
 from site_builder.errors import ContentError, Problem, closest
-from site_builder.feeds import feed_files, page_meta
-from site_builder.markup import MarkdownConverter
+from site_builder.feeds import OEMBED, feed_files, oembed_json, page_meta
+from site_builder.markup import MarkdownConverter, MarkdownRenderer
 from site_builder.mdengine import ConversionError
 from site_builder.model import (
     Site,
 )
 from site_builder.pagekinds import BUILTIN_PLAN
 from site_builder.pages import PagePlan, PageSpec
+from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json
 from site_builder.urls import (
     HOME,
     NOT_FOUND,
@@ -33,6 +34,7 @@ from site_builder.urls import (
 from site_builder.validate import MarkdownText
 from site_builder.viewdata import NavItem
 from site_builder.views import ViewBuilder
+from site_builder.viewwords import status_label
 
 
 def theme_dir() -> Path:
@@ -141,9 +143,36 @@ class SiteRenderer:
             raise ContentError([_template_problem(error, spec, self.environment)]) from error
 
     def extra_files(self) -> dict[str, str]:
-        """Files made from the site as a whole: feed, sitemap, robots.txt."""
-        return feed_files(
+        """Files made from the site as a whole: feed, sitemap, robots.txt, the timeline in
+        TimelineJS' format, and (with an absolute base URL) the embed's oEmbed response."""
+        files = feed_files(
             self.site, self.urls, [spec.path for spec in self.pages], self.views.messages
+        )
+        files[TIMELINE_JSON] = self.timeline_json()
+        title = self.views.messages.text("timeline", "Timeline")
+        oembed = oembed_json(self.site, self.urls, f"{title} · {self.site.config.title}")
+        if oembed is not None:
+            files[OEMBED] = oembed
+        return files
+
+    def timeline_json(self) -> str:
+        """The timeline in TimelineJS' JSON format (see timelinejs.py), its links absolute when
+        the base URL is."""
+        views, urls = self.views, self.urls
+        markdown = MarkdownRenderer(
+            lambda scheme, name: urls.absolute(views.link_site_path(scheme, name)),
+            self.converter,
+        )
+        media = self.site.media_files
+        words = ExportWords(
+            urls=urls,
+            html=lambda text, scope: str(markdown.render(text, scope)),
+            date_text=views.dates.text,
+            status_text=lambda status: status_label(views.messages, status),
+            media_path=lambda name: media[name].path if name in media else None,
+        )
+        return timeline_json(
+            self.site, words, home_markdown(self.site), self.site.events_in_order()
         )
 
     def _context(self, spec: PageSpec) -> dict[str, Any]:

@@ -134,8 +134,8 @@ def chart_view(
             event.dated,
             dates.text(event.date),
             event.status,
-            event.group
-            if lanes == "group"
+            event.lane
+            if lanes == "lane"
             else status_label(views.messages, event.status)
             if lanes == "status"
             else None,

@@ -17,6 +17,10 @@ PLAYERS = "players/"
 SOURCES = "sources/"
 UPDATES = "updates/"
 NOT_FOUND = "404.html"
+# The timeline to embed in another site's page (an iframe): no header or menu, not indexed.
+EMBED_TIMELINE = "embed/timeline/"
+# Pages search engines are asked not to index (and the sitemap leaves out).
+NOT_INDEXED = frozenset({NOT_FOUND, EMBED_TIMELINE})
 
 LINK_SCHEMES = ("event", "player", "source", "page")
 

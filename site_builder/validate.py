@@ -709,6 +709,31 @@ def quote_report(site: Site) -> list[SourceQuotes]:
     ]
 
 
+@dataclass(frozen=True)
+class ToVerify:
+    """A fact shown as unconfirmed or disputed: readers see its badge until it is settled."""
+
+    kind: str  # event or player
+    name: str
+    standing: str
+    path: str
+    line: int
+
+
+def facts_to_verify(site: Site) -> list[ToVerify]:
+    """The facts on the site whose standing lets them go uncited (unconfirmed, disputed), cited
+    or not yet: what is left to verify, events then players, in file order."""
+    found = []
+    for kind, records in (("event", site.events), ("player", site.players)):
+        for record in records:
+            if record.verification in MAY_BE_UNCITED:
+                origin = record.origin
+                found.append(
+                    ToVerify(kind, record.id, record.verification, origin.path, origin.line)
+                )
+    return sorted(found, key=lambda fact: (fact.kind != "event", fact.path, fact.line))
+
+
 def unverified_quote_problems(site: Site) -> list[Problem]:
     """A problem for each source whose quotes cannot be checked, having no text (--strict)."""
     problems = []

@@ -134,7 +134,7 @@ class EventView:
     players: tuple[Link, ...]
     body_html: str
     citations: tuple[Citation, ...]
-    group: str | None = None  # the event's thread (a lane of the chart)
+    lane: str | None = None  # the event's thread (a lane of the chart)
     media: tuple[MediaView, ...] = ()
     verification: VerificationView | None = None
     corrections: tuple[CorrectionView, ...] = ()

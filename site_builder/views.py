@@ -121,20 +121,24 @@ class ViewBuilder:
 
     def resolve_link(self, scheme: str, name: str) -> str | None:
         """URL for an identity link (`player:some-id`), or None if it names nothing."""
+        return self.urls.url(self.link_site_path(scheme, name))
+
+    def link_site_path(self, scheme: str, name: str) -> str:
+        """Site path an identity link (`player:some-id`) goes to."""
         if scheme == "page":
             # A summary may hold a built-in page's name only where that page is not made
             # ("updates" on a site without updates): then the name is the summary's.
             if name in self._page_paths and name not in self._summary_slugs:
-                return self.urls.url(self._page_paths[name])
+                return self._page_paths[name]
             if name == self.site.config.home:
-                return self.urls.url(HOME)
-            return self.urls.url(summary_path(name))
+                return HOME
+            return summary_path(name)
         path_of: dict[str, Callable[[str], str]] = {
             "event": self.event_site_path,
             "player": player_path,
             "source": source_path,
         }
-        return self.urls.url(path_of[scheme](name))
+        return path_of[scheme](name)
 
     def event_site_path(self, event_id: str) -> str:
         """Site path (with fragment) of an event on the timeline page that shows it."""
@@ -238,7 +242,7 @@ class ViewBuilder:
             players=tuple(self.player_link(pid) for pid in event.players),
             body_html=self.markdown.render(event.body, event_scope(event.id)) if event.body else "",
             citations=tuple(self.citation(item) for item in event.evidence),
-            group=event.group,
+            lane=event.lane,
             media=self.media(event.media),
             verification=self.verification(event),
             corrections=self.corrections("event", event.id),

@@ -65,6 +65,14 @@ def vnu_errors(files: list[Path]) -> list[str]:
     ]
 
 
+def page_urls(site: Path) -> list[str]:
+    """URL path of every HTML page of a built site ("" for home, "timeline/", "404.html")."""
+    return [
+        file.relative_to(site).as_posix().removesuffix("index.html")
+        for file in sorted(site.rglob("*.html"))
+    ]
+
+
 def page_weight(site: Path, html_file: Path) -> tuple[int, int, int]:
     """Bytes of a page's HTML, and of the stylesheets and scripts it loads from the site."""
     html = html_file.read_bytes()

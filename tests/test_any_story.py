@@ -261,6 +261,33 @@ def test_bad_media_is_located_with_a_hint(
     assert message in problem.message and hint in (problem.hint or ""), problem
 
 
+def test_an_image_waiting_for_its_alt_text_stays_off_the_site_and_check_lists_it(
+    tmp_path: Path,
+) -> None:
+    """`draft: true` on a media item (what the TimelineJS importer writes for a picture that
+    came without alt text) keeps it off every page; `check` lists it with its place and what to
+    do, and the items after it keep their own places in messages."""
+    waiting = "{image: 'https://example.org/a.jpg', draft: true, caption: C}\n    - "
+
+    def events(second: str) -> dict[str, str | None]:
+        return {"facts/events.yaml": EVENT_WITH_MEDIA.format(waiting + second)}
+
+    located = problems_of(tmp_path, events("{image: gone.jpg, alt: A}"))
+    assert [(p.line, p.message) for p in located] == [(6, "media file not found: gone.jpg")]
+    content = write_site(tmp_path, events("{link: 'https://example.org/v.mp4', title: The video}"))
+    build_site(BuildOptions(content=content, out=tmp_path / "out"))
+    timeline = (tmp_path / "out" / "timeline" / "index.html").read_text("utf-8")
+    assert "example.org/a.jpg" not in timeline and "https://example.org/v.mp4" in timeline
+    assert "a.jpg" not in (tmp_path / "out" / "timeline.json").read_text("utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"1 draft, not on the site:\n  {content}/facts/events.yaml:5: image of event "
+        "'first-meeting': an image without alt text: write 'alt' (what it shows), then remove "
+        "'draft'\n"
+    ) in result.stdout
+
+
 def test_an_oversized_image_is_refused_before_it_is_read(tmp_path: Path) -> None:
     content = write_site(
         tmp_path, {"facts/events.yaml": EVENT_WITH_MEDIA.format("{image: huge.jpg, alt: A}")}

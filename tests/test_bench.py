@@ -51,8 +51,8 @@ def test_the_generated_tree_builds_with_every_page(tmp_path: Path) -> None:
     built = _python("-m", "site_builder", "build", "-q", cwd=tmp_path / "site")
     assert built.returncode == 0, built.stderr
     pages = list((tmp_path / "site" / "_site").rglob("*.html"))
-    # N player pages, home, timeline, players index, three summaries, sources and 404.
-    assert len(pages) == 5 + 8
+    # N player pages, home, timeline, its embed, players index, three summaries, sources, 404.
+    assert len(pages) == 5 + 9
 
 
 def test_an_edit_changes_one_entry_and_the_next_changes_it_back() -> None:

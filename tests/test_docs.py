@@ -6,16 +6,10 @@ import re
 
 from conftest import ROOT
 
-from site_builder.chartdata import (
-    BURST_SHARE,
-    BURST_WINDOW,
-    LABELLED_MAX,
-    MAX_EVENTS,
-    NARROW_PX,
-    WIDE_PX,
-)
+from site_builder.chartdata import LABELLED_MAX, MAX_EVENTS, NARROW_PX, WIDE_PX
 from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
+from site_builder.insets import BURST_SHARE, BURST_WINDOW
 from site_builder.mdengine import DEFAULT_EXTENSIONS
 from site_builder.model import PAGE_BUDGET, Era, Event, Player, Source, Update
 
@@ -77,3 +71,17 @@ def test_the_default_markdown_extensions_are_the_documented_ones() -> None:
     dialect = text[text.index("## Markdown dialect") : text.index("### Adding or choosing")]
     documented = re.findall(r"^\| `([a-z_]+)` \|", dialect, re.MULTILINE)
     assert documented == [entry.name for entry in DEFAULT_EXTENSIONS]
+
+
+def test_the_timelinejs_page_names_the_real_headers_and_numbers() -> None:
+    """docs/timelinejs.md lists the sheet headers the importer reads and the embed's numbers."""
+    from site_builder.feeds import EMBED_HEIGHT, PYM_DELIMITER
+    from site_builder.importers.timelinejs import OLD_TEMPLATE, TEMPLATE
+
+    text = " ".join((ROOT / "docs" / "timelinejs.md").read_text(encoding="utf-8").split())
+    current = text[text.index("- the template: ") : text.index("(in any position)")]
+    old = text[text.index("- the older template: ") : text.index("`Type` is empty")]
+    assert re.findall(r"`([^`]+)`", current) == list(TEMPLATE)
+    assert re.findall(r"`([^`]+)`", old) == list(OLD_TEMPLATE)
+    assert f'height="{EMBED_HEIGHT}"' in text and f"keeps its {EMBED_HEIGHT} px" in text
+    assert f"pym{PYM_DELIMITER}{{childId}}{PYM_DELIMITER}height" in text

@@ -9,6 +9,7 @@ a fixture of its own, a one-day incident told in hours with no sides. Every wait
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
 import errno
 import json
@@ -17,9 +18,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from conftest import ROOT
@@ -30,11 +32,21 @@ from test_serve import Preview, _env, _fetch, _free_port, start_preview
 from site_builder.content import MAX_FILE_BYTES
 from site_builder.render import theme_dir
 
+T = TypeVar("T")
+
 FIRE = ROOT / "tests" / "fixtures" / "harbour-fire"
 MASTER = "role: Harbour master"
 TITLE = "The Pier 4 fire, hour by hour"
 LONG_TITLE = TITLE + ", as the crews on the quay and on the water told it" * 10
 SITE_BUILDER = [sys.executable, "-m", "site_builder"]
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on an event loop of its own, in a thread of its own: a
+    browser test earlier in the session (Playwright's sync API) keeps a loop running in this
+    thread, where asyncio.run refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def project(root: Path) -> Path:
@@ -449,12 +461,12 @@ def test_the_reload_socket_refuses_pages_of_other_sites(fire_preview: Preview) -
     origin = fire_preview.url.split("/REPO/")[0]
     socket_url = origin.replace("http://", "ws://") + "/livereload"
     with pytest.raises(HTTPClientError) as refused:
-        asyncio.run(_connect(socket_url, "http://evil.example"))
+        _run(_connect(socket_url, "http://evil.example"))
     assert refused.value.code == 403
     with pytest.raises(HTTPClientError):
-        asyncio.run(_connect(socket_url, "null"))
+        _run(_connect(socket_url, "null"))
     # A page of the preview itself connects.
-    asyncio.run(_close(_connect(socket_url, origin)))
+    _run(_close(_connect(socket_url, origin)))
     # Nothing outside the socket can make open pages reload.
     assert _fetch(origin + "/forcereload")[0] == 404
 
@@ -486,7 +498,7 @@ def test_a_stylesheet_reload_names_no_local_path(fire_preview: Preview) -> None:
         connection.close()  # type: ignore[attr-defined]
         return dict(json.loads(message))
 
-    message = asyncio.run(reload_message())
+    message = _run(reload_message())
     assert message["command"] == "reload"
     assert str(fire_preview.folder) not in json.dumps(message)
     assert message["path"] == "static/style.css"  # matched by livereload.js by its tail

@@ -11,8 +11,10 @@ evaluated, and JSON-LD that parses and gives back the hostile names exactly.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
+import hashlib
 import html
 import http.server
 import json
@@ -27,8 +29,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import run_cli
+from quality import page_urls
 from scratch import write_site
 
+from site_builder.feeds import embed_child_script
 from site_builder.mdengine import DEFAULT_EXTENSIONS
 from site_builder.render import make_environment, template_dirs, theme_dir
 
@@ -84,23 +88,30 @@ _HOOKS = """
   }, true);
 })();
 """
+# The theme's one script (the embed page's, which sizes its frame) is allowed by its hash:
+# any other script, handler or javascript: URL is reported.
+_THEME_SCRIPT = embed_child_script()
+_THEME_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_THEME_SCRIPT.encode()).digest()).decode()
 _REPORT_ONLY_POLICY = (
     # 'report-sample' alone allows no script, like 'none', and puts the code's start in reports.
-    "script-src 'report-sample'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
-    "form-action 'none'"
+    f"script-src 'report-sample' 'sha256-{_THEME_SCRIPT_HASH}'; object-src 'none'; "
+    "frame-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
 # The live DOM after parsing (what mutation XSS would change): handlers, scripts, embeds, URLs.
 _DOM_PROBLEMS = """
-(forbidden) => {
+([forbidden, themeScript]) => {
   const found = [];
   const urlAttributes = new Set(["href", "src", "action", "formaction", "xlink:href", "data",
     "cite", "poster", "srcset", "background", "ping"]);
   for (const el of document.querySelectorAll("*")) {
     const tag = el.tagName.toLowerCase();
-    if (forbidden.includes(tag)) found.push("element <" + tag + ">");
+    const embedCode = tag === "textarea" && el.id === "embed-code" && el.readOnly;
+    if (forbidden.includes(tag) && !embedCode) found.push("element <" + tag + ">");
     if (tag === "meta" && el.hasAttribute("http-equiv")) found.push("meta http-equiv");
-    if (tag === "script" && el.type !== "application/ld+json") found.push("script element");
+    if (tag === "script" && el.type !== "application/ld+json" && el.text !== themeScript) {
+      found.push("script element");
+    }
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
       if (name.startsWith("on")) found.push("<" + tag + " " + name + ">");
@@ -196,14 +207,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def page_urls(site: Path) -> list[str]:
-    """URL path of every HTML page of a built site ("" for home, "timeline/", "404.html")."""
-    return [
-        file.relative_to(site).as_posix().removesuffix("index.html")
-        for file in sorted(site.rglob("*.html"))
-    ]
-
-
 def _pages(site: Path) -> dict[str, str]:
     """Every HTML page of a built site, by URL path."""
     pages = {}
@@ -224,12 +227,17 @@ class _Elements(HTMLParser):
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[tuple[dict[str, str | None], str]] = []
         self._script: dict[str, str | None] | None = None
+        self.textareas: list[str] = []  # their text (decoded): code offered to copy
+        self._textarea = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         if tag == "script":
             self._script = dict(attrs)
             self.scripts.append((self._script, ""))
+        if tag == "textarea":
+            self._textarea = True
+            self.textareas.append("")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
@@ -238,10 +246,14 @@ class _Elements(HTMLParser):
         if self._script is not None:
             attrs, body = self.scripts[-1]
             self.scripts[-1] = (attrs, body + data)
+        if self._textarea:
+            self.textareas[-1] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._script = None
+        if tag == "textarea":
+            self._textarea = False
 
 
 def _parse(page: str) -> _Elements:
@@ -251,11 +263,47 @@ def _parse(page: str) -> _Elements:
     return parser
 
 
-def _static_problems(page: str) -> list[str]:
+# The theme's own code, and the only place for each: the embed page's script (which sizes its
+# frame), and the embed code the timeline page offers to copy (a textarea).
+_EMBED_PAGE = "embed/timeline/"
+_EMBED_CODE_PAGE = "timeline/"
+_EMBED_LISTENER = re.compile(
+    r'addEventListener\("message",function\(e\)\{var f=document\.getElementById\("'
+    r'(timeline-[a-z0-9-]+)"\),m=/\^pymxPYMx\1xPYMxheightxPYMx\(\\d\+\)\$/\.exec\(e\.data\);'
+    r"if\(f&&m&&e\.source===f\.contentWindow\)f\.height=m\[1\]\}\)"
+)
+
+
+def _embed_code_problems(code: str) -> list[str]:
+    """The embed code, pasted into another page, is an iframe of this site and the few lines
+    that size it: the site's title stays text inside the iframe's title."""
+    parsed = _parse(code)
+    problems = []
+    if [tag for tag, _ in parsed.tags] != ["iframe", "script"]:
+        problems.append(f"embed code holds {[tag for tag, _ in parsed.tags]}")
+    title = yaml.safe_load((HOSTILE / "site.yaml").read_text("utf-8"))["title"]
+    iframes = [attrs for tag, attrs in parsed.tags if tag == "iframe"]
+    if not iframes or iframes[0].get("title") != f"Timeline · {title}":
+        problems.append(f"embed code's iframe: {iframes}")
+    if any(attrs or not _EMBED_LISTENER.fullmatch(body) for attrs, body in parsed.scripts):
+        problems.append(f"embed code's script: {parsed.scripts}")
+    return problems
+
+
+def _static_problems(page: str, path: str = "") -> list[str]:
     """What in one page's HTML could run a script, embed a document or send the reader away."""
     problems = []
     parsed = _parse(page)
+    theirs = [(attrs, body) for attrs, body in parsed.scripts if attrs or path != _EMBED_PAGE]
+    if path == _EMBED_PAGE and [body for attrs, body in parsed.scripts if not attrs] != [
+        embed_child_script()
+    ]:
+        problems.append("the embed page's script is not the theme's")
+    for code in parsed.textareas:
+        problems += _embed_code_problems(code)
     for tag, attrs in parsed.tags:
+        if tag == "textarea" and path == _EMBED_CODE_PAGE and attrs.get("id") == "embed-code":
+            continue
         if tag in _FORBIDDEN_ELEMENTS:
             problems.append(f"<{tag}> element")
         if tag == "meta" and "http-equiv" in attrs:
@@ -270,7 +318,7 @@ def _static_problems(page: str) -> list[str]:
             url = re.sub(r"[\t\n\r]", "", value or "").strip("\x00- ")
             if name in _URL_ATTRIBUTES and _BAD_SCHEME.match(url):
                 problems.append(f"<{tag} {name}={value}>")
-    for attrs, _ in parsed.scripts:
+    for attrs, _ in theirs:
         if attrs.get("type") != _JSON_LD or "src" in attrs:
             problems.append(f"<script {attrs}> (only our JSON-LD may be a script)")
     text = html.unescape(page)
@@ -287,9 +335,12 @@ def test_no_page_holds_a_script_handler_dangerous_url_or_embed(hostile_site: Pat
     pages = _pages(hostile_site)
     assert len(pages) >= 14, sorted(pages)
     problems = [
-        f"/{path}: {problem}" for path, page in pages.items() for problem in _static_problems(page)
+        f"/{path}: {problem}"
+        for path, page in pages.items()
+        for problem in _static_problems(page, path)
     ]
     assert not problems, "\n".join(problems)
+    assert "<textarea" in pages[_EMBED_CODE_PAGE] and "<script>" in pages[_EMBED_PAGE]
 
 
 # What each default Markdown extension writes: the corpus must reach every one of them.
@@ -550,7 +601,8 @@ class _Visit:
     def _run(self, shown_as: tuple[str, str] | None) -> None:
         response = self.page.goto(self.url, wait_until="load")
         assert response is not None and response.ok, f"{self.url}: {response and response.status}"
-        for problem in self.page.evaluate(_DOM_PROBLEMS, sorted(_FORBIDDEN_ELEMENTS)):
+        checks = [sorted(_FORBIDDEN_ELEMENTS), _THEME_SCRIPT]
+        for problem in self.page.evaluate(_DOM_PROBLEMS, checks):
             self.findings.append(f"live DOM: {problem}")
         if shown_as is not None:
             # textContent, not innerText: the DOM text itself, whitespace and all.

@@ -307,6 +307,10 @@ def test_bad_labels_are_located_with_a_hint(
     assert message in problem.message and hint in (problem.hint or ""), problem
 
 
+# Elements whose text is code, not words: scripts, styles, and the embed code to copy.
+_NOT_WORDS = ("script", "style", "textarea")
+
+
 class _Text(html.parser.HTMLParser):
     """Every piece of text a reader can see or hear: text nodes and text-bearing attributes."""
 
@@ -316,7 +320,7 @@ class _Text(html.parser.HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in _NOT_WORDS:
             self._hidden += 1
         named = dict(attrs)
         for name in ("alt", "title", "aria-label"):
@@ -326,7 +330,7 @@ class _Text(html.parser.HTMLParser):
             self.found.append(str(named.get("content")))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in _NOT_WORDS:
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:

@@ -80,7 +80,9 @@ def test_crawl_over_http_under_a_subpath(subpath_site: Path) -> None:
     """Follow every internal link and asset from /REPO/ over real HTTP: all 200, ids exist."""
     with static_server(subpath_site, SUBPATH) as start:
         origin = start[: -len(SUBPATH)]
-        queue = deque([start, start + "sitemap.xml", start + "robots.txt", start + "feed.xml"])
+        # The embed is reached from the pages that embed it (its code is text on the timeline).
+        entries = ["", "sitemap.xml", "robots.txt", "feed.xml", "timeline.json", "embed/timeline/"]
+        queue = deque(start + entry for entry in entries)
         seen: set[str] = set()
         ids: dict[str, frozenset[str]] = {}
         fragments: list[tuple[str, str, str]] = []  # (from page, to page, id)

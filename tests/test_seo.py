@@ -78,6 +78,12 @@ def test_every_page_describes_itself(absolute_site: Path) -> None:
         assert meta(html, "twitter:card") == "summary", path
         assert meta(html, "twitter:title") == meta(html, "og:title"), path
         assert '<link rel="icon" href="/explainer/static/favicon.svg"' in html, path
+        if path == "embed/timeline/index.html":
+            # Shown inside other sites' pages, indexed only there: no data of its own.
+            assert meta(html, "robots") == "noindex, indexifembedded"
+            assert "application/ld+json" not in html
+            continue
+        assert meta(html, "robots") is None, path
         assert nodes(html), path
 
 
@@ -150,7 +156,11 @@ def test_sitemap_lists_every_page_with_absolute_urls(absolute_site: Path) -> Non
     root = ElementTree.parse(absolute_site / "sitemap.xml").getroot()
     assert root.tag == f"{SITEMAP}urlset"
     locs = [url.findtext(f"{SITEMAP}loc") for url in root]
-    expected = {BASE + path.removesuffix("index.html") for path in pages_of(absolute_site)}
+    expected = {
+        BASE + path.removesuffix("index.html")
+        for path in pages_of(absolute_site)
+        if path != "embed/timeline/index.html"  # noindex: shown inside other sites' pages
+    }
     assert set(locs) == expected and len(locs) == len(expected)
     assert all(url.findtext(f"{SITEMAP}lastmod") == "2025-07-19" for url in root)
 

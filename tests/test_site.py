@@ -108,6 +108,14 @@ def test_pages_share_one_layout(built_site: Path) -> None:
         assert "dir" not in html_tag.attrs  # left to right, the default
         assert len(doc.find_all("main")) == 1, page
         assert len(doc.find_all("h1")) == 1, page
+        assert all("src" not in script.attrs for script in doc.find_all("script")), page
+        if page == built_site / "embed" / "timeline" / "index.html":
+            # Inside another site's page: no header, menu or site footer of its own.
+            assert not doc.find_all("nav") and not doc.find_all("header")
+            assert [a.attrs["href"] for a in doc.find_all("footer")[0].find_all("a")] == [
+                "/timeline/"
+            ]
+            continue
         nav = doc.find_all("nav")[0]
         assert [a.all_text() for a in nav.find_all("a")][:3] == [
             "Overview",

@@ -5,6 +5,7 @@ page budget, and errors located where they are made."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -291,15 +292,15 @@ def test_the_list_is_grouped_by_a_unit_that_fits_the_span(
     assert found == headings
 
 
-def test_lanes_follow_the_group_field_or_the_status(tmp_path: Path) -> None:
+def test_lanes_follow_the_lane_field_or_the_status(tmp_path: Path) -> None:
     events = events_yaml(
-        "a | 2025-07-01 | group: Diplomacy",
-        "b | 2025-07-03 | group: Fighting",
+        "a | 2025-07-01 | lane: Diplomacy",
+        "b | 2025-07-03 | lane: Fighting",
         "c | 2025-07-05 | status: proposed",
     )
     html = (_build(tmp_path, {"facts/events.yaml": events}) / "timeline/index.html").read_text()
     lanes = re.findall(r'<text class="chart-lane-label" x="0" y="[\d.]+">([^<]+)</text>', html)
-    assert lanes == ["Diplomacy", "Fighting"]  # events with no group: last, unlabelled
+    assert lanes == ["Diplomacy", "Fighting"]  # events with no lane: last, unlabelled
     site = (Path(__file__).parent / "fixtures/minimal/site.yaml").read_text("utf-8")
     by_status = site + "timeline:\n  lanes: status\n"
     html = (
@@ -308,6 +309,33 @@ def test_lanes_follow_the_group_field_or_the_status(tmp_path: Path) -> None:
     ).read_text()
     lanes = re.findall(r'<text class="chart-lane-label" x="0" y="[\d.]+">([^<]+)</text>', html)
     assert lanes == ["Happened", "Proposed, not yet happened"]
+
+
+def test_an_events_group_and_lanes_group_keep_working_with_a_hint(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before `lane`, an event's lane was its `group` (a player's group is a group of players
+    from site.yaml): content written then builds the same chart, and says what to rename."""
+    events = events_yaml("a | 2025-07-01 | group: Diplomacy", "b | 2025-07-03 | group: Fighting")
+    site = (Path(__file__).parent / "fixtures/minimal/site.yaml").read_text("utf-8")
+    old_site = site + "timeline:\n  lanes: group\n"
+    with caplog.at_level(logging.WARNING):
+        out = _build(tmp_path, {"facts/events.yaml": events, "site.yaml": old_site})
+    html = (out / "timeline/index.html").read_text()
+    lanes = re.findall(r'<text class="chart-lane-label" x="0" y="[\d.]+">([^<]+)</text>', html)
+    assert lanes == ["Diplomacy", "Fighting"]
+    warnings = [record.getMessage() for record in caplog.records]
+    assert any(
+        "facts/events.yaml:4:3: 'group' is now called 'lane' (and 1 more in this file)" in w
+        and "hint: rename it to 'lane'" in w
+        for w in warnings
+    ), warnings
+    assert any(
+        "site.yaml" in w
+        and "'timeline.lanes: group' is now written 'lane'" in w
+        and "hint: write lanes: lane" in w
+        for w in warnings
+    ), warnings
 
 
 def test_a_heavy_page_is_reported_with_its_size_and_strict_fails(tmp_path: Path) -> None:

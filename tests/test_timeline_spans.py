@@ -185,9 +185,11 @@ CHECKED = [*SPANS, "uk:eras", "ar:eras"]
 
 def _checked_pages(site: Built) -> list[str]:
     """The pages these fixtures add to what the explainer's own tests check: each timeline page
-    (the index and two parts of a split one), and the thin site's home (it has no players
-    page: a site with no players leaves it out)."""
-    return ["", "timeline/"] if site.name == "thin" else site.timeline_pages()[:3]
+    (the index and two parts of a split one) and the embedded timeline, and the thin site's
+    home (it has no players page: a site with no players leaves it out)."""
+    if site.name == "thin":
+        return ["", "timeline/", "embed/timeline/"]
+    return [*site.timeline_pages()[:3], "embed/timeline/"]
 
 
 def test_no_axe_violations_on_the_fixtures(browser: Any, sites: dict[str, Built]) -> None:

@@ -69,6 +69,43 @@ def test_an_unconfirmed_or_disputed_fact_may_wait_for_its_evidence(
     assert site.events[0].verification == state
 
 
+def test_check_lists_the_facts_left_to_verify_with_their_places(tmp_path: Path) -> None:
+    content = write_site(
+        tmp_path,
+        {
+            "facts/events.yaml": """
+        - id: first-meeting
+          date: 2025-07-01
+          title: "First meeting"
+          evidence: [{source: report, quote: "they met"}]
+        - id: second-meeting
+          date: 2025-07-08
+          title: "Second meeting"
+          verification: unconfirmed
+        """,
+            "facts/players.yaml": """
+        - id: alice
+          name: "Alice Example"
+          role: "Negotiator"
+          group: north
+          verification: disputed
+          verification_note: "Her own office denies she took part."
+        """,
+        },
+    )
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    facts = content / "facts"
+    assert (
+        "Left to verify (1 unconfirmed, 1 disputed): cite the evidence each rests on, then "
+        "remove its 'verification' (readers see a badge until then)\n"
+        f"  {facts}/events.yaml:5: event 'second-meeting' (unconfirmed)\n"
+        f"  {facts}/players.yaml:1: player 'alice' (disputed)\n"
+    ) in result.stdout
+    settled = write_site(tmp_path)
+    assert "Left to verify" not in run_cli("check", "--content", str(settled)).stdout
+
+
 def test_a_retracted_fact_needs_a_correction_naming_it(tmp_path: Path) -> None:
     event = """
         - id: first-meeting
