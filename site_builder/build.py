@@ -13,6 +13,7 @@ import jinja2
 from site_builder.content import ParseMemo, load_content
 from site_builder.deps import describe as describe_changes
 from site_builder.errors import ContentError, Problem
+from site_builder.factchecks import unverified_quote_problems
 from site_builder.i18n import catalogue_labels, parse_language, shipped_languages
 from site_builder.incremental import (
     BuildState,
@@ -26,16 +27,17 @@ from site_builder.liveoutput import InPlace, LiveOutput
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import extension_problems, extensions_of
 from site_builder.media import prepare_media
-from site_builder.model import Site, SourceText
+from site_builder.model import SourceText
 from site_builder.outlock import output_lock
 from site_builder.output import Discard
 from site_builder.pagekinds import BUILTIN_PLAN
 from site_builder.pages import PagePlan
 from site_builder.pipeline import PageRecord, Progress, plan_reuse, run
 from site_builder.render import SiteRenderer, make_environment, template_dirs
+from site_builder.site import Site
 from site_builder.staging import Staging
 from site_builder.urls import UrlBuilder
-from site_builder.validate import unverified_quote_problems, validate_site
+from site_builder.validate import validate_site
 from site_builder.workers import collecting_less
 
 log = logging.getLogger(__name__)

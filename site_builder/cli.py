@@ -26,9 +26,9 @@ from site_builder.errors import MACHINE_ERRNOS, Interrupted, SiteError, UsageErr
 
 if TYPE_CHECKING:
     from site_builder.build import BuildOptions
+    from site_builder.factchecks import SourceQuotes, ToVerify
     from site_builder.importers.timelinejs import Imported as ImportResult
     from site_builder.model import SourceText
-    from site_builder.validate import SourceQuotes, ToVerify
 
 # The pipeline (Jinja, the model, pydantic) is imported by the commands that run it, so that
 # `build` of an unchanged site, --help and --version answer without loading it.
@@ -239,7 +239,7 @@ def run_check(args: argparse.Namespace) -> int:
     """`site-builder check`: every problem, or a summary with each source's verified quotes."""
     texts = _source_texts(args.source_text)
     from site_builder.build import check_site
-    from site_builder.validate import facts_to_verify, quote_report
+    from site_builder.factchecks import facts_to_verify, quote_report
 
     site = check_site(_options(args), texts)
     if args.quiet:
@@ -448,11 +448,11 @@ def run_import(args: argparse.Namespace) -> int:
     import datetime
 
     from site_builder.clock import check_zone
-    from site_builder.content import decode_text, read_bytes
     from site_builder.dates import DateSyntaxError
+    from site_builder.fieldtypes import is_slug, suggest_slug
     from site_builder.importers.files import left_beside, write_content
     from site_builder.importers.timelinejs import MAX_SOURCE_BYTES, ImportOptions, import_timeline
-    from site_builder.model import is_slug, suggest_slug
+    from site_builder.readfile import decode_text, read_bytes
 
     started = time.perf_counter()
     if not is_slug(args.source_id):

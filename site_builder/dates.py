@@ -17,7 +17,7 @@ Ordering (the one rule, `sort_key`): a date is placed at the first moment it can
 dates starting at the same moment, the shorter comes first; an unknown date comes after every
 known one. So `2025` comes before `March 2025`, which comes before `2025-03-23`, and
 `late 2025-03` (21-31 March) before `2025-03-23`. An event's `after:` field overrides this
-(model.py).
+(timelineparts.py).
 
 How a date reads, in the site's language (month names, eras, headings, axis labels), is
 i18n.py's (DateFormatter); this module owns what a date is, never a word of it. Reading the

@@ -28,6 +28,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.content import read_config_quietly
 from site_builder.errors import DeployError
+from site_builder.fieldtypes import is_domain
 from site_builder.gitpush import push_commit
 from site_builder.gitrepo import (
     Entry,
@@ -42,7 +43,6 @@ from site_builder.gitrepo import (
     store_blobs,
     write_tree,
 )
-from site_builder.model import is_domain
 from site_builder.outlock import lock_path
 
 log = logging.getLogger(__name__)

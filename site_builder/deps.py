@@ -18,7 +18,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from site_builder.model import FACT_KINDS, Event, Player, Site, parse_fact_ref
+from site_builder.fieldtypes import FACT_KINDS, parse_fact_ref
+from site_builder.model import Event, Player
+from site_builder.site import Site
 from site_builder.urls import HOME, PLAYERS, SOURCES, TIMELINE, UPDATES, player_path
 
 

@@ -139,3 +139,8 @@ class Interrupted(SiteError):
     def __init__(self, message: str, signum: int) -> None:
         super().__init__(message)
         self.exit_status = 128 + signum  # the shell's convention for a process a signal ended
+
+
+def unusable(problem: Problem) -> ContentError:
+    """The error for a problem that leaves a whole file unusable (callers record it)."""
+    return ContentError([problem])

@@ -18,7 +18,7 @@ import markdown
 from markdown import util as markdown_util
 from markdown.extensions import Extension
 
-from site_builder.model import MarkdownExtension
+from site_builder.fieldtypes import MarkdownExtension
 
 
 @dataclass(frozen=True)

@@ -18,21 +18,14 @@ from typing import Any
 
 from markupsafe import Markup
 
+from site_builder.config import SITE_KINDS
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
+from site_builder.fieldtypes import suggest_slug
 from site_builder.i18n import Messages, parse_language, update_kind_word, verification_words
-from site_builder.model import (
-    CORRECTING_KINDS,
-    SITE_KINDS,
-    Event,
-    Evidence,
-    Player,
-    Site,
-    Source,
-    Update,
-    suggest_slug,
-)
+from site_builder.model import CORRECTING_KINDS, Event, Evidence, Player, Source, Update
 from site_builder.quotes import quote_link
+from site_builder.site import Site
 from site_builder.urls import (
     EMBED_TIMELINE,
     HOME,

@@ -19,9 +19,10 @@ import jinja2
 
 from site_builder.content import ParseMemo
 from site_builder.deps import Depends
+from site_builder.fieldtypes import MarkdownExtension
 from site_builder.markup import MarkdownConverter
-from site_builder.model import MarkdownExtension, Site
 from site_builder.pipeline import PageRecord, Reuse, plan_reuse
+from site_builder.site import Site
 from site_builder.validate import markdown_texts
 
 

@@ -1,7 +1,7 @@
 """The stretch of time a chart's axis shows, and the burst it draws again in an inset of its own.
 
 These rules work on dates alone, so that the chart (chart.py, chartlanes.py) draws by them and
-the timeline's page planner (model.py) can tell, before anything is drawn, which pages will
+the timeline's page planner (site.py) can tell, before anything is drawn, which pages will
 carry an inset and weigh them so.
 """
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from site_builder.errors import Problem
-from site_builder.model import Site
+from site_builder.site import Site
 from site_builder.urls import UrlBuilder
 from site_builder.validate import markdown_texts
 

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from html import escape, unescape
 
+from site_builder.fieldtypes import MarkdownExtension
 from site_builder.mdengine import DEFAULT_EXTENSIONS, convert, engine_for
-from site_builder.model import MarkdownExtension
 from site_builder.urls import LINK_SCHEMES
 
 LinkResolver = Callable[[str, str], str | None]

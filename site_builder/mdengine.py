@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 import markdown
 from markdown.extensions import Extension
 
+from site_builder.config import SiteConfig
 from site_builder.errors import Problem
 from site_builder.extensions import SetupFailure, describe_error, load_extension
+from site_builder.fieldtypes import MarkdownExtension
 from site_builder.inlines import skip_impossible_patterns
-from site_builder.model import MarkdownExtension, SiteConfig
 from site_builder.sanitise import sanitise
 
 # What a site gets when site.yaml lists no extensions: footnotes, abbreviations, definition

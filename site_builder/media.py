@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.content import read_bytes
 from site_builder.errors import ContentError, Problem
-from site_builder.model import Event, Media, MediaFile, Origin, Player, is_https, suggest_slug
+from site_builder.fieldtypes import is_https, suggest_slug
+from site_builder.model import Event, Media, MediaFile, Origin, Player
+from site_builder.readfile import read_bytes
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -12,8 +12,9 @@ import markupsafe
 from site_builder.deps import Depends
 from site_builder.feeds import FEED
 from site_builder.markup import smart_text
-from site_builder.model import Player, Site, Summary
+from site_builder.model import Player, Summary
 from site_builder.pages import Label, PageKind, PagePlan, PageSpec, PlanInput, SlugClaim
+from site_builder.site import Site
 from site_builder.timelinepages import embed_specs, timeline_specs
 from site_builder.urls import (
     EMBED_TIMELINE,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from site_builder.deps import Depends
 from site_builder.i18n import Messages
-from site_builder.model import Site
+from site_builder.site import Site
 from site_builder.urls import HOME, summary_path
 from site_builder.validate import PageNames
 from site_builder.views import ViewBuilder

@@ -24,10 +24,10 @@ from site_builder.errors import ContentError, Problem
 from site_builder.links import PageLinks, check_site_links, page_links
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import ConversionError
-from site_builder.model import Site
 from site_builder.output import Writer
 from site_builder.pages import PageSpec
 from site_builder.render import SiteRenderer, convert_texts, theme_dir, unique_problems
+from site_builder.site import Site
 from site_builder.urls import output_file
 from site_builder.validate import MarkdownText, markdown_texts
 from site_builder.weight import over_budget, page_weights

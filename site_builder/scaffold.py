@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from site_builder.content import (
-    EVENTS_FILE,
-    PLAYERS_FILE,
-    SOURCES_FILE,
-    parse_fact_list,
-    parse_summary,
-    read_config_quietly,
-)
+from site_builder.config import SiteConfig
+from site_builder.content import EVENTS_FILE, PLAYERS_FILE, SOURCES_FILE, read_config_quietly
 from site_builder.errors import ContentError, Problem, UsageError
-from site_builder.model import Event, Player, Record, SiteConfig, Source, is_slug, suggest_slug
+from site_builder.fieldtypes import is_slug, suggest_slug
+from site_builder.model import Event, Player, Record, Source
 from site_builder.pagekinds import BUILTIN_PLAN
+from site_builder.records import parse_fact_list, parse_summary
 
 KINDS = ("event", "player", "source", "summary")
 

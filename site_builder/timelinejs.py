@@ -38,7 +38,8 @@ from site_builder.dates import (
     iso_year,
     offset_text,
 )
-from site_builder.model import Event, Media, Site
+from site_builder.model import Event, Media
+from site_builder.site import Site
 from site_builder.urls import UrlBuilder
 
 TIMELINE_JSON = "timeline.json"

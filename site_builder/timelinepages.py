@@ -13,8 +13,10 @@ import markupsafe
 
 from site_builder.datefmt import DateFormatter
 from site_builder.feeds import OEMBED, embed_child_script, embed_code
-from site_builder.model import Event, Site, TimelinePart
+from site_builder.model import Event
 from site_builder.pages import Deferred, PageSpec
+from site_builder.site import Site
+from site_builder.timelineparts import TimelinePart
 from site_builder.timelineview import chart_view, clock_note, timeline_sections
 from site_builder.urls import EMBED_TIMELINE, TIMELINE, timeline_part_path
 from site_builder.views import ViewBuilder

@@ -9,12 +9,9 @@ from site_builder.chart import timeline_chart
 from site_builder.chartdata import ChartEra, ChartEvent, TimelineChart
 from site_builder.datefmt import DateFormatter
 from site_builder.dates import FuzzyDate
-from site_builder.model import (
-    Era,
-    Event,
-    Site,
-)
+from site_builder.model import Era, Event
 from site_builder.periods import Period, Step, grouping_step, period_of
+from site_builder.site import Site
 from site_builder.viewdata import EraView, PeriodGroup, TimelineSection, era_scope
 from site_builder.views import ViewBuilder
 from site_builder.viewwords import status_label

@@ -10,15 +10,9 @@ from site_builder.dates import EventDate
 from site_builder.i18n import update_kind_word, verification_words
 from site_builder.markup import MarkdownConverter, MarkdownRenderer
 from site_builder.mdengine import extensions_of
-from site_builder.model import (
-    Event,
-    Evidence,
-    Media,
-    Player,
-    Site,
-    Source,
-)
+from site_builder.model import Event, Evidence, Media, Player, Source
 from site_builder.quotes import quote_link
+from site_builder.site import Site
 from site_builder.urls import (
     HOME,
     UrlBuilder,

@@ -6,11 +6,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from site_builder.config import DEFAULT_KINDS
 from site_builder.i18n import Messages, parse_language
-from site_builder.model import (
-    DEFAULT_KINDS,
-    Site,
-)
+from site_builder.site import Site
 
 
 def site_messages(site: Site) -> Messages:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from site_builder.errors import Problem
 from site_builder.links import PageLinks
-from site_builder.model import PAGE_BUDGET
+from site_builder.timelineparts import PAGE_BUDGET
 from site_builder.urls import TIMELINE, UrlBuilder
 
 

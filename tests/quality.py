@@ -12,7 +12,7 @@ from typing import Any
 from conftest import AXE, require
 
 from site_builder.links import parse_links
-from site_builder.model import PAGE_BUDGET
+from site_builder.timelineparts import PAGE_BUDGET
 
 WEIGHT_LIMIT = PAGE_BUDGET
 # Every WCAG 2.0-2.2 A and AA rule (target-size is WCAG 2.2 only) plus axe's best practices.

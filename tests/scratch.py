@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_builder.build import load_site
 from site_builder.errors import ContentError, Problem
-from site_builder.model import Site
+from site_builder.site import Site
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 

@@ -28,8 +28,9 @@ import pytest
 from conftest import ROOT
 from scratch import MINIMAL
 
-from site_builder.content import MAX_DEPTH, MAX_FILE_BYTES
 from site_builder.dates import MAX_YEAR_DIGITS
+from site_builder.readfile import MAX_FILE_BYTES
+from site_builder.yamlpos import MAX_DEPTH
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if (path / "case.toml").is_file())

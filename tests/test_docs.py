@@ -7,11 +7,12 @@ import re
 from conftest import ROOT
 
 from site_builder.chartdata import LABELLED_MAX, MAX_EVENTS, NARROW_PX, WIDE_PX
-from site_builder.content import parse_config, parse_fact_list, parse_summary
 from site_builder.errors import Problem
 from site_builder.insets import BURST_SHARE, BURST_WINDOW
 from site_builder.mdengine import DEFAULT_EXTENSIONS
-from site_builder.model import PAGE_BUDGET, Era, Event, Player, Source, Update
+from site_builder.model import Era, Event, Player, Source, Update
+from site_builder.records import parse_config, parse_fact_list, parse_summary
+from site_builder.timelineparts import PAGE_BUDGET
 
 DOC = ROOT / "docs" / "content-model.md"
 

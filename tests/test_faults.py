@@ -29,7 +29,7 @@ from scratch import problems_of
 from test_scale import write_many
 from test_serve import Preview, _env, _fetch, _free_port, start_preview
 
-from site_builder.content import MAX_FILE_BYTES
+from site_builder.readfile import MAX_FILE_BYTES
 from site_builder.render import theme_dir
 
 T = TypeVar("T")

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, run_cli
 
-from site_builder.content import parse_yaml
 from site_builder.dateparse import parse_date
 from site_builder.errors import ContentError
 from site_builder.importers.html import html_to_markdown, html_to_text
 from site_builder.importers.timelinejs import Imported, ImportOptions, import_timeline
 from site_builder.markup import MarkdownConverter
+from site_builder.yamlpos import parse_yaml
 
 TIMELINEJS = FIXTURES / "timelinejs"
 OPTIONS = ImportOptions(today="2026-01-05")

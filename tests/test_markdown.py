@@ -27,10 +27,10 @@ from scratch import problems_of, write_site
 from site_builder import markup, mdengine
 from site_builder.build import BuildOptions, SiteBuilder, build_site, load_site
 from site_builder.errors import ContentError
+from site_builder.fieldtypes import MarkdownExtension
 from site_builder.inlines import needles
 from site_builder.markup import MarkdownConverter, MarkdownRenderer
 from site_builder.mdengine import DEFAULT_EXTENSIONS
-from site_builder.model import MarkdownExtension
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 MINIMAL_CONFIG = (Path(__file__).parent / "fixtures" / "minimal" / "site.yaml").read_text(

@@ -10,13 +10,15 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.content import decode_text, parse_fact_list, parse_summary, parse_yaml
 from site_builder.datefmt import DateFormatter
 from site_builder.dateparse import parse_date
 from site_builder.dates import DateSyntaxError, FuzzyDate
 from site_builder.errors import ContentError, Problem
 from site_builder.i18n import Messages, parse_language
 from site_builder.model import Event, Player, Record, Source, Update
+from site_builder.readfile import decode_text
+from site_builder.records import parse_fact_list, parse_summary
+from site_builder.yamlpos import parse_yaml
 
 BRITISH = DateFormatter(Messages(parse_language("en-GB")))
 

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from conftest import CONTENT, ROOT
 
-from site_builder.serve import error_page
+from site_builder.previewhttp import error_page
 from site_builder.watch import relevant_changes
 
 PREFIX = "/REPO/"

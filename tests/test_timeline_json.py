@@ -19,11 +19,11 @@ from scratch import write_site
 
 from site_builder.build import BuildOptions, build_site, load_site
 from site_builder.clock import Clock
-from site_builder.content import parse_yaml
 from site_builder.dateparse import parse_date
 from site_builder.dates import FuzzyDate
 from site_builder.render import SiteRenderer
 from site_builder.timelinejs import is_expressible
+from site_builder.yamlpos import parse_yaml
 
 SPANS = ["spans-centuries-bc", "spans-incident-hours", "spans-eras", "spans-200-events"]
 

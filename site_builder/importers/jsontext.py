@@ -7,8 +7,8 @@ import bisect
 import json
 import re
 
-from site_builder.content import Document
 from site_builder.errors import ContentError, Problem
+from site_builder.yamlpos import Document
 
 # Nesting deeper than this is no TimelineJS file (they nest four levels): refused before the
 # parser recurses.

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.clock import Clock
-from site_builder.content import Document, parse_yaml
 from site_builder.dateparse import parse_date
 from site_builder.dates import MAX_YEAR_DIGITS, DateSyntaxError, FuzzyDate
 from site_builder.errors import ContentError, Problem, closest
@@ -44,6 +43,7 @@ from site_builder.importers.html import (
 )
 from site_builder.importers.jsontext import parse_json
 from site_builder.timelinejs import DateObject, media_type
+from site_builder.yamlpos import Document, parse_yaml
 
 # --------------------------------------------------------------------------- the sheet formats
 
