@@ -30,6 +30,8 @@ from site_builder.media import prepare_media
 from site_builder.model import SourceText
 from site_builder.outlock import output_lock
 from site_builder.output import Discard
+from site_builder.pagekinds import BUILTIN_PLAN
+from site_builder.pages import PagePlan
 from site_builder.pipeline import PageRecord, Progress, plan_reuse, run
 from site_builder.render import SiteRenderer, make_environment, template_dirs
 from site_builder.site import Site
@@ -52,6 +54,7 @@ class BuildOptions:
     # A broken internal link, or a quote no source text can verify, fails instead of passing.
     strict: bool = False
     jobs: int | None = None  # processes rendering pages; None: one per core for large sites
+    plan: PagePlan = BUILTIN_PLAN  # the kinds of page (pages.py)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def load_site(
     content: Path,
     source_texts: Mapping[str, SourceText] | None = None,
     memo: ParseMemo | None = None,
+    plan: PagePlan = BUILTIN_PLAN,
 ) -> Site:
     """Load and validate a content folder; raise ContentError listing every problem.
 
@@ -115,7 +119,7 @@ def load_site(
     )
     # Cross-file checks run even when some items failed to load, so the author sees
     # reference problems in the same run as syntax problems.
-    problems += validate_site(site)
+    problems += validate_site(site, plan.names(site))
     if problems:
         raise ContentError(problems)
     for warning in _once_each(loaded.warnings):
@@ -182,13 +186,15 @@ def build_site(
     with output_lock(options.out, "build"):
         memo = previous.memo if previous is not None else ParseMemo()
         memo.doubt(path for path in options.content.rglob("*") if path.is_file())
-        site = load_site(options.content, memo=memo)
-        renderer = SiteRenderer(site, options.templates, options.base_url)
+        site = load_site(options.content, memo=memo, plan=options.plan)
+        renderer = SiteRenderer(site, options.templates, options.base_url, plan=options.plan)
         templates = template_hashes(options.templates)
         reuse = None
         if previous is not None:
             restore_markdown(previous, renderer.converter, site)
-            reuse = reuse_of(previous, site, templates, renderer.environment)
+            reuse = reuse_of(
+                previous, site, templates, renderer.environment, options.plan.depends()
+            )
         protected = (options.content, options.templates)
         # A full build writes a new folder and swaps it in; a build after an edit changes
         # only the files that differ, all or none (both leave the output intact on failure).
@@ -252,8 +258,8 @@ def check_site(options: BuildOptions, source_texts: Mapping[str, SourceText] | N
 
     With --strict, quotes of a source that has no text (so cannot be verified) are an error.
     """
-    site = load_site(options.content, source_texts)
-    renderer = SiteRenderer(site, options.templates, options.base_url)
+    site = load_site(options.content, source_texts, plan=options.plan)
+    renderer = SiteRenderer(site, options.templates, options.base_url, plan=options.plan)
     result = run(renderer, Discard(), _base(site, options), options.templates, jobs=options.jobs)
     problems = list(result.broken_links)
     if options.strict:
@@ -309,7 +315,7 @@ class SiteBuilder:
         """
         started = time.perf_counter()
         self._memo.doubt(changed or ())
-        site = load_site(self.options.content, memo=self._memo)
+        site = load_site(self.options.content, memo=self._memo, plan=self.options.plan)
         changed_templates = self._template_names(changed or frozenset())
         self._pending_templates |= changed_templates
         template_files = self._list_templates()
@@ -331,12 +337,18 @@ class SiteBuilder:
                 frozenset(self._pending_templates),
                 self._environment,
                 self._pages,
+                self.options.plan.depends(),
             )
         extensions = extensions_of(site.config)
         if self._converter is None or self._converter.extensions != extensions:
             self._converter = MarkdownConverter(extensions)
         renderer = SiteRenderer(
-            site, self.options.templates, self.options.base_url, self._environment, self._converter
+            site,
+            self.options.templates,
+            self.options.base_url,
+            self._environment,
+            self._converter,
+            self.options.plan,
         )
         writer = self._output.writer()
         # One process: forking beside the preview server's threads is not safe.

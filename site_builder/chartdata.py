@@ -16,7 +16,7 @@ from site_builder.periods import Step
 
 
 class ChartWords(Protocol):
-    """What the chart writes, in the site's language (render.ChartWords: dates from
+    """What the chart writes, in the site's language (timelineview.ChartWords: dates from
     i18n.DateFormatter, sentences from the catalogue). The chart measures every text it draws,
     so it asks for them while it lays itself out."""
 

@@ -22,7 +22,7 @@ from site_builder.fieldtypes import (
     Text,
     ZoneName,
 )
-from site_builder.model import BUILTIN_PAGES, Record
+from site_builder.model import Record
 
 
 class Publisher(Record):
@@ -106,7 +106,8 @@ class SiteConfig(Record):
     kinds: list[PlayerKind] = Field(default_factory=list)
     # Overrides of the theme's words, by label id (see docs/labels.md); checked in validation.
     labels: dict[StrictStr, Any] = Field(default_factory=dict)
-    nav: list[Id] = Field(default_factory=lambda: list(BUILTIN_PAGES))
+    # The menu, by page name and summary slug; None: the page plan's menu (pages.py).
+    nav: list[Id] | None = None
     # Custom domain written to CNAME by `site-builder deploy` (e.g. explainer.example.org).
     cname: Domain | None = None
     # The day the explainer stopped being updated: every page then says so, with the date.

@@ -21,31 +21,7 @@ import jinja2.meta
 from site_builder.fieldtypes import FACT_KINDS, parse_fact_ref
 from site_builder.model import Event, Player
 from site_builder.site import Site
-from site_builder.urls import (
-    EMBED_TIMELINE,
-    HOME,
-    NOT_FOUND,
-    PLAYERS,
-    SOURCES,
-    TIMELINE,
-    UPDATES,
-    player_path,
-)
-
-# Page kinds (by template) whose dependencies the rules below describe.
-KNOWN_TEMPLATES = frozenset(
-    {
-        "home.html",
-        "timeline.html",
-        "players.html",
-        "player.html",
-        "sources.html",
-        "summary.html",
-        "updates.html",
-        "404.html",
-        "embed.html",
-    }
-)
+from site_builder.urls import HOME, PLAYERS, SOURCES, TIMELINE, UPDATES, player_path
 
 
 @dataclass(frozen=True)
@@ -61,6 +37,10 @@ class Changes:
     templates: frozenset[str] = frozenset()  # template names whose file changed
     reasons: tuple[str, ...] = field(default=(), compare=False)
 
+    def touches(self, records: frozenset[str]) -> bool:
+        """True when a record of one of these classes (fields of Changes) changed."""
+        return any(getattr(self, name) for name in records)
+
     @property
     def content(self) -> bool:
         """True when any record changed."""
@@ -72,6 +52,34 @@ class Changes:
             or self.sources
             or self.summaries
         )
+
+
+# The classes of records a page kind may depend on (fields of Changes).
+RECORDS = frozenset({"players", "player_order", "events", "sources", "summaries"})
+
+
+@dataclass(frozen=True)
+class Depends:
+    """What the pages of a kind show, as the page plan (pages.py) declares it: a change to a
+    record of these classes makes them stale (so does a change to the site config, the eras, the
+    updates, the media files, a summary's front matter, or a template the kind's template uses).
+
+    With `exact`, the rules below then name the pages of the kind an edit reaches, by site path
+    (a player's bio is on their own page only); otherwise every page of the kind goes stale.
+    """
+
+    records: frozenset[str] = frozenset()
+    exact: bool = False
+    # With `exact`: the site path whose pages these follow, when they show what another page
+    # shows (the embedded timeline is the timeline page's chart and list).
+    follows: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = self.records - RECORDS
+        if unknown:
+            raise ValueError(
+                f"unknown classes of records: {sorted(unknown)}; known: {sorted(RECORDS)}"
+            )
 
 
 def _dump(record: Any) -> Any:
@@ -261,27 +269,34 @@ def stale_pages(
     new: Site,
     changes: Changes,
     closures: Mapping[str, frozenset[str] | None],
+    depends: Mapping[str, Depends],
 ) -> Callable[[str, str], bool]:
     """A test `stale(site_path, template)`: must this page be rendered again?
 
-    `closures` maps each page template to the templates it uses (see `template_closure`).
+    `closures` maps each page template to the templates it uses (see `template_closure`);
+    `depends`, what the pages of each template show (the page plan's kinds, by template): a page
+    of a template it does not name is always rendered again.
     """
     content = _content_pages(old, new, changes)
     if [part.slug for part in old.timeline_parts] != [part.slug for part in new.timeline_parts]:
         content = None  # the timeline was split (or joined): events' URLs changed
 
     def stale(path: str, template: str) -> bool:
-        if template not in KNOWN_TEMPLATES or content is None:
+        kind = depends.get(template)
+        if kind is None or content is None:
             return True
         if changes.templates:
             closure = closures.get(template)
             if closure is None or closure & changes.templates:
                 return True
-        if path == NOT_FOUND:
-            return False  # the 404 page shows only the site config and nav
-        # The parts of a split timeline, and the embedded timeline, go stale with the timeline.
-        timeline = path.startswith(TIMELINE) or path == EMBED_TIMELINE
-        return path in content or (timeline and TIMELINE in content)
+        if not changes.touches(kind.records):
+            return False
+        if not kind.exact:
+            return True
+        if kind.follows is not None:
+            path = kind.follows
+        # The parts of a split timeline go stale with the timeline.
+        return path in content or (path.startswith(TIMELINE) and TIMELINE in content)
 
     return stale
 

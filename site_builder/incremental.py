@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.content import ParseMemo
+from site_builder.deps import Depends
 from site_builder.fieldtypes import MarkdownExtension
 from site_builder.markup import MarkdownConverter
 from site_builder.pipeline import PageRecord, Reuse, plan_reuse
@@ -90,6 +91,7 @@ def reuse_of(
     site: Site,
     templates: Mapping[str, str],
     environment: jinja2.Environment,
+    depends: Mapping[str, Depends],
 ) -> Reuse | None:
     """What of the last build's output this build of `site` may keep (None: nothing)."""
     if set(templates) != set(state.templates):
@@ -98,4 +100,4 @@ def reuse_of(
     changed = frozenset(
         name for name, digest in templates.items() if state.templates[name] != digest
     )
-    return plan_reuse(state.site, site, changed, environment, state.pages)
+    return plan_reuse(state.site, site, changed, environment, state.pages, depends)

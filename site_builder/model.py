@@ -307,8 +307,6 @@ RENAMED_VALUES: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]] = {
     "SiteConfig": {("timeline", "lanes"): {"group": "lane"}},
 }
 
-BUILTIN_PAGES = ("home", "timeline", "players", "sources", "updates")
-
 
 @dataclass(frozen=True)
 class SourceText:

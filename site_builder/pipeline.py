@@ -19,13 +19,14 @@ from typing import Protocol
 
 import jinja2
 
-from site_builder.deps import KNOWN_TEMPLATES, Changes, diff_sites, stale_pages, template_closure
+from site_builder.deps import Changes, Depends, diff_sites, stale_pages, template_closure
 from site_builder.errors import ContentError, Problem
 from site_builder.links import PageLinks, check_site_links, page_links
 from site_builder.markup import MarkdownConverter
 from site_builder.mdengine import ConversionError
 from site_builder.output import Writer
-from site_builder.render import PageSpec, SiteRenderer, convert_texts, theme_dir, unique_problems
+from site_builder.pages import PageSpec
+from site_builder.render import SiteRenderer, convert_texts, theme_dir, unique_problems
 from site_builder.site import Site
 from site_builder.urls import output_file
 from site_builder.validate import MarkdownText, markdown_texts
@@ -137,14 +138,14 @@ def plan_reuse(
     templates: frozenset[str],
     environment: jinja2.Environment,
     pages: Mapping[str, PageRecord],
+    depends: Mapping[str, Depends],
 ) -> Reuse:
     """What of the run that made `pages` from `old` a run of `new` may keep, when the template
-    files named in `templates` changed in between (deps.py decides)."""
+    files named in `templates` changed in between; `depends` is what the pages of each template
+    show (the page plan's PagePlan.depends). deps.py decides."""
     changes = replace(diff_sites(old, new), templates=templates)
-    closures = (
-        {name: template_closure(environment, name) for name in KNOWN_TEMPLATES} if templates else {}
-    )
-    return Reuse(pages, stale_pages(old, new, changes, closures), changes)
+    closures = {name: template_closure(environment, name) for name in depends} if templates else {}
+    return Reuse(pages, stale_pages(old, new, changes, closures, depends), changes)
 
 
 def static_folders(user_templates: Path | None) -> list[tuple[Path, bool]]:

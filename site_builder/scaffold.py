@@ -16,8 +16,8 @@ from site_builder.content import EVENTS_FILE, PLAYERS_FILE, SOURCES_FILE, read_c
 from site_builder.errors import ContentError, Problem, UsageError
 from site_builder.fieldtypes import is_slug, suggest_slug
 from site_builder.model import Event, Player, Record, Source
+from site_builder.pagekinds import BUILTIN_PLAN
 from site_builder.records import parse_fact_list, parse_summary
-from site_builder.urls import RESERVED_SLUGS
 
 KINDS = ("event", "player", "source", "summary")
 
@@ -164,7 +164,7 @@ def _choose_id(kind: str, entry_id: str | None, taken: set[str]) -> str:
             f"'{entry_id}' is not a URL-safe id\n"
             f"    hint: use lowercase letters, digits and hyphens, e.g. {suggestion!r}"
         )
-    if entry_id in taken or (kind == "summary" and entry_id in RESERVED_SLUGS):
+    if entry_id in taken or (kind == "summary" and entry_id in BUILTIN_PLAN.reserved_slugs()):
         raise UsageError(
             f"the {kind} id '{entry_id}' is already taken\n"
             f"    hint: choose another, or leave out --id to get {fresh_id(entry_id, taken)!r}"
@@ -176,7 +176,7 @@ def _new_summary(content: Path, entry_id: str | None, day: str) -> Added:
     folder = content / "summaries"
     pages = sorted(folder.glob("*.md")) if folder.is_dir() else []
     texts = [page.read_text(encoding="utf-8") for page in pages]
-    taken = {page.stem for page in pages} | set(RESERVED_SLUGS)
+    taken = {page.stem for page in pages} | set(BUILTIN_PLAN.reserved_slugs())
     taken |= {slug for text in texts for slug in _SLUG_LINE.findall(text)}
     slug = _choose_id("summary", entry_id, taken)
     orders = [int(order) for text in texts for order in _ORDER_LINE.findall(text)]

@@ -16,7 +16,6 @@ from site_builder.fieldtypes import parse_fact_ref, suggest_slug
 from site_builder.insets import axis_bounds, find_burst
 from site_builder.model import (
     ANY_ID,
-    BUILTIN_PAGES,
     CORRECTING_KINDS,
     Draft,
     Era,
@@ -106,17 +105,6 @@ class Site:
     def kind_types(self) -> Mapping[str, str]:
         """Every kind of player the site knows, with its schema.org type (built once)."""
         return self.config.kind_schema_types()
-
-    def pages_with_content(self) -> tuple[str, ...]:
-        """The built-in pages that have something on them (home always does)."""
-        present = {
-            "home": True,
-            "timeline": bool(self.events),
-            "players": bool(self.players),
-            "sources": bool(self.sources),
-            "updates": bool(self.updates),
-        }
-        return tuple(page for page in BUILTIN_PAGES if present[page])
 
     def accepts_any(self, kind: str) -> bool:
         """True when the fact file of this kind could not be read, so no reference is checked."""

@@ -1,4 +1,6 @@
-"""Where every page lives, and the one helper that turns a site path into a URL.
+"""The paths of the site's pages, and the one helper that turns a site path into a URL.
+
+Which kinds of page a site has, and which path each takes, the page plan decides (pages.py).
 
 Site paths are relative to the site root and end in "/" for pretty URLs ("timeline/",
 "players/some-id/"); "" is the home page. Templates never join paths by hand: they call `url()`.
@@ -20,20 +22,7 @@ EMBED_TIMELINE = "embed/timeline/"
 # Pages search engines are asked not to index (and the sitemap leaves out).
 NOT_INDEXED = frozenset({NOT_FOUND, EMBED_TIMELINE})
 
-BUILTIN_PATHS = {
-    "home": HOME,
-    "timeline": TIMELINE,
-    "players": PLAYERS,
-    "sources": SOURCES,
-    "updates": UPDATES,
-}
 LINK_SCHEMES = ("event", "player", "source", "page")
-RESERVED_SLUGS = frozenset(
-    {"timeline", "players", "sources", "static", "media", "404", "index", "embed"}
-)
-# Taken by the updates page only on a site that has updates: a summary called "updates",
-# written before there was such a page, keeps its address on a site without any.
-UPDATES_SLUG = "updates"
 
 
 def player_path(player_id: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -21,10 +21,10 @@ from site_builder.factchecks import check_placeholders, check_quotes, check_unci
 from site_builder.fieldtypes import FACT_KINDS, parse_fact_ref
 from site_builder.i18n import LanguageError, parse_language
 from site_builder.labels import check_labels
-from site_builder.model import BUILTIN_PAGES, Evidence, Origin, Update
+from site_builder.model import Evidence, Origin, Update
 from site_builder.references import drafts_of, events_and_players, ids_of, unknown
 from site_builder.site import Site
-from site_builder.urls import LINK_SCHEMES, RESERVED_SLUGS, UPDATES_SLUG
+from site_builder.urls import LINK_SCHEMES
 
 # Inline links [text](target "title") and reference definitions [label]: target
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
@@ -58,7 +58,16 @@ class MarkdownText:
         return [0, *(found.end() for found in re.finditer("\n", self.text))]
 
 
-def validate_site(site: Site) -> list[Problem]:
+@dataclass(frozen=True)
+class PageNames:
+    """What the page plan (pages.py) tells validation about a site's pages."""
+
+    nav: tuple[str, ...]  # the page kinds site.yaml's `nav` may list, besides summary slugs
+    made: frozenset[str]  # of them, those this site has: `page:` links may name only these
+    reserved: Mapping[str, tuple[str, str]]  # slugs a summary may not take: message and hint
+
+
+def validate_site(site: Site, pages: PageNames) -> list[Problem]:
     """Run every cross-file check; return the problems found (empty when all is well)."""
     problems: list[Problem] = []
     problems += _duplicate_ids(site)
@@ -66,13 +75,13 @@ def validate_site(site: Site) -> list[Problem]:
     problems += check_uncited_facts(site)
     problems += check_placeholders(site)
     problems += _updates(site)
-    problems += _summary_slugs(site)
-    problems += _config_references(site)
+    problems += _summary_slugs(site, pages)
+    problems += _config_references(site, pages)
     problems += check_event_dates(site)
     problems += check_placements(site)
     problems += check_eras(site)
     problems += check_clock(site)
-    targets = link_targets(site)  # once: building it per Markdown text was quadratic
+    targets = link_targets(site, pages)  # once: building it per Markdown text was quadratic
     for markdown in markdown_texts(site):
         problems += check_links(markdown, site, targets)
     problems += check_quotes(site)
@@ -231,28 +240,14 @@ def _fact_ref_problem(site: Site, update: Update, index: int, ref: str) -> Probl
     )
 
 
-def _summary_slugs(site: Site) -> Iterator[Problem]:
+def _summary_slugs(site: Site, pages: PageNames) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for summary in site.summaries:
         origin = summary.meta.origin
         line, column = origin.at("slug")
-        if summary.slug in RESERVED_SLUGS:
-            yield Problem(
-                summary.path,
-                f"slug '{summary.slug}' is reserved for a built-in page",
-                line,
-                column,
-                "choose another slug",
-            )
-        elif summary.slug == UPDATES_SLUG and site.updates:
-            yield Problem(
-                summary.path,
-                f"slug '{summary.slug}' is the address of the updates page, which lists the "
-                "entries of facts/updates.yaml",
-                line,
-                column,
-                "choose another slug for this page",
-            )
+        if summary.slug in pages.reserved:
+            message, hint = pages.reserved[summary.slug]
+            yield Problem(summary.path, message, line, column, hint)
         if summary.slug in seen:
             yield Problem(
                 summary.path,
@@ -264,7 +259,7 @@ def _summary_slugs(site: Site) -> Iterator[Problem]:
         seen.setdefault(summary.slug, summary.path)
 
 
-def _config_references(site: Site) -> Iterator[Problem]:
+def _config_references(site: Site, pages: PageNames) -> Iterator[Problem]:
     config = site.config
     slugs = {summary.slug for summary in site.summaries}
     if config.home not in slugs:
@@ -276,9 +271,9 @@ def _config_references(site: Site) -> Iterator[Problem]:
                 "front matter: it is the home page's text",
             )
         yield problem
-    for index, entry in enumerate(config.nav):
-        if entry not in slugs and entry not in BUILTIN_PAGES:
-            yield unknown("page", entry, slugs | set(BUILTIN_PAGES), config.origin, "nav", index)
+    for index, entry in enumerate(config.nav or ()):
+        if entry not in slugs and entry not in pages.nav:
+            yield unknown("page", entry, slugs | set(pages.nav), config.origin, "nav", index)
     declared: tuple[tuple[str, Sequence[Group | PlayerKind]], ...] = (
         ("groups", config.groups),
         ("kinds", config.kinds),
@@ -331,23 +326,21 @@ def markdown_texts(site: Site) -> Iterator[MarkdownText]:
             yield MarkdownText(era.body, era.origin.path, line, column)
 
 
-def link_targets(site: Site) -> dict[str, set[str]]:
+def link_targets(site: Site, pages: PageNames) -> dict[str, set[str]]:
     """The ids each identity-link scheme can name."""
     return {
         "event": ids_of(site, "event"),
         "player": ids_of(site, "player"),
         "source": ids_of(site, "source"),
         # A built-in page with nothing on it (no players, say) is not made.
-        "page": {summary.slug for summary in site.summaries} | set(site.pages_with_content()),
+        "page": {summary.slug for summary in site.summaries} | pages.made,
     }
 
 
 def check_links(
-    markdown: MarkdownText, site: Site, targets: dict[str, set[str]] | None = None
+    markdown: MarkdownText, site: Site, targets: dict[str, set[str]]
 ) -> Iterator[Problem]:
     """Report identity links (event:ID, player:ID, ...) whose target does not exist."""
-    if targets is None:
-        targets = link_targets(site)
     for match in markdown.link_targets():
         target = match.group(1)
         scheme, colon, name = target.partition(":")

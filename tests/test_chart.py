@@ -28,8 +28,8 @@ from site_builder.datefmt import DateFormatter
 from site_builder.dateparse import parse_date
 from site_builder.dates import FuzzyDate
 from site_builder.i18n import Messages, parse_language
-from site_builder.render import ChartWords
 from site_builder.textwidth import text_width, wrap_label
+from site_builder.timelineview import ChartWords
 
 
 def _words(tag: str) -> DateFormatter:

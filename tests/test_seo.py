@@ -18,8 +18,8 @@ from site_builder.dateparse import parse_date
 from site_builder.feeds import atom_feed
 from site_builder.links import read_folder
 from site_builder.model import Update
-from site_builder.render import site_messages
 from site_builder.urls import UrlBuilder
+from site_builder.viewwords import site_messages
 
 BASE = "https://example.org/explainer/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -17,7 +17,8 @@ from site_builder.build import BuildOptions, build_site, check_site
 from site_builder.datefmt import DateFormatter
 from site_builder.errors import ContentError, Problem
 from site_builder.i18n import Messages, parse_language
-from site_builder.render import Deferred, SiteRenderer
+from site_builder.pages import Deferred
+from site_builder.render import SiteRenderer
 
 # The minimal site's overview links to its one event; these tests write events of their own.
 OVERVIEW = """

@@ -26,8 +26,9 @@ from conftest import ROOT, static_server
 from quality import WEIGHT_LIMIT, axe_violations, page_weight, vnu_errors
 
 from site_builder.build import BuildOptions, build_site, load_site
-from site_builder.render import ViewBuilder, chart_view
+from site_builder.timelineview import chart_view
 from site_builder.urls import UrlBuilder
+from site_builder.views import ViewBuilder
 
 SPANS = ["incident-hours", "centuries-bc", "eras", "thin", "200-events"]
 # Each fixture in English, each again in Ukrainian, the Ukrainian story, and one right to left.

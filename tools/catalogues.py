@@ -38,6 +38,12 @@ FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 # speaks to authors in English, in error messages.
 METHODS = [
     ("theme/templates/**.html", "jinja2.ext:babel_extract"),
+    ("viewwords.py", "python"),
+    ("views.py", "python"),
+    ("timelineview.py", "python"),
+    ("pages.py", "python"),
+    ("pagekinds.py", "python"),
+    ("timelinepages.py", "python"),
     ("render.py", "python"),
     ("pagemeta.py", "python"),
     ("feeds.py", "python"),
@@ -45,12 +51,14 @@ METHODS = [
     ("datefmt.py", "python"),
 ]
 OPTIONS = {"theme/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-# Python callers: messages.text(label, text, ...) and messages.plural_text(label, one, many, n).
+# Python callers: messages.text(label, text, ...) and messages.plural_text(label, one, many, n);
+# a page kind's menu label, Label(label, text).
 KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "text": ((1, "c"), 2),
     "plural_text": ((1, "c"), 2, 3),
+    "Label": ((1, "c"), 2),  # a page kind's name in the menu (pages.Label)
 }
 
 
