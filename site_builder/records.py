@@ -1,14 +1,14 @@
 """Records from parsed YAML: one mapping validated into a record, keeping positions.
 
-Renamed fields keep working with a located warning; a record that fails keeps what passed for
-the checks that span files. Parsing functions take text plus a path used only in messages.
+Renamed fields keep working with a located warning (`renames`); a record that fails keeps what
+passed for the checks that span files. Parsing functions take text plus a path used only in
+messages.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,16 +18,7 @@ from site_builder.clock import Clock
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem
 from site_builder.fieldtypes import is_slug
-from site_builder.model import (
-    ANY_ID,
-    RENAMED_FIELDS,
-    RENAMED_VALUES,
-    Origin,
-    Record,
-    Source,
-    Summary,
-    SummaryMeta,
-)
+from site_builder.model import ANY_ID, Origin, Record, Source, Summary, SummaryMeta
 from site_builder.recordproblems import (
     first_field,
     kind_of,
@@ -35,6 +26,7 @@ from site_builder.recordproblems import (
     nearest,
     problems_from_validation,
 )
+from site_builder.renames import apply_renames
 from site_builder.yamlpos import Document, Spots, parse_yaml
 
 RecordT = TypeVar("RecordT", bound=Record)
@@ -83,7 +75,7 @@ def build_record(
         )
         return None
     renamed: dict[str, str] = {}  # new name -> the old name it was written with
-    data = _renamed(model, data, path, document, at, problems, renamed)
+    data = apply_renames(model, data, path, document, at, problems, renamed)
     if data is None:
         return None
     if "origin" in data:
@@ -175,85 +167,6 @@ def _renumbered(spots: Spots, name: str, kept: list[int]) -> Spots:
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """A validator of one field of a model, on its own."""
     return TypeAdapter(model.model_fields[name].rebuild_annotation())
-
-
-def _renamed(
-    model: type[BaseModel],
-    data: dict[str, Any],
-    path: str,
-    document: Document,
-    at: tuple[str | int, ...],
-    problems: list[Problem],
-    renamed: dict[str, str],
-) -> dict[str, Any] | None:
-    """Data with renamed fields under their new names (a located warning for each old one);
-    `renamed` records each new name's old one."""
-    renames = RENAMED_FIELDS.get(model.__name__, {})
-    for old, new in renames.items():
-        if old not in data:
-            continue
-        line, column = document.keys.get((*at, old), nearest(document.values, at))
-        if new in data:
-            problems.append(
-                Problem(
-                    path,
-                    f"both '{old}' and '{new}' are given",
-                    line,
-                    column,
-                    f"'{old}' is the old name of '{new}': keep only '{new}'",
-                )
-            )
-            return None
-        document.warnings.append(
-            Problem(
-                path,
-                f"'{old}' is now called '{new}'",
-                line,
-                column,
-                f"rename it to '{new}' (the old name keeps working for now)",
-            )
-        )
-        data = {(new if key == old else key): value for key, value in data.items()}
-        renamed[new] = old
-    for field_path, values in RENAMED_VALUES.get(model.__name__, {}).items():
-        data = _renamed_value(data, field_path, values, path, document, at)
-    return data
-
-
-def _renamed_value(
-    data: dict[str, Any],
-    field_path: tuple[str, ...],
-    values: Mapping[str, str],
-    path: str,
-    document: Document,
-    at: tuple[str | int, ...],
-) -> dict[str, Any]:
-    """Data with an old value of a field (`timeline.lanes: group`) under its new name, and a
-    located warning."""
-    *parents, name = field_path
-    holder: Any = data
-    for key in parents:
-        holder = holder.get(key) if isinstance(holder, dict) else None
-    value = holder.get(name) if isinstance(holder, dict) else None
-    if not isinstance(value, str) or value not in values:
-        return data
-    line, column = nearest(document.values, (*at, *field_path))
-    document.warnings.append(
-        Problem(
-            path,
-            f"'{'.'.join(field_path)}: {value}' is now written '{values[value]}'",
-            line,
-            column,
-            f"write {name}: {values[value]} (the old value keeps working for now)",
-        )
-    )
-    copy = dict(data)
-    inner = copy
-    for key in parents:
-        inner[key] = dict(inner[key])
-        inner = inner[key]
-    inner[name] = values[value]
-    return copy
 
 
 def parse_fact_list(

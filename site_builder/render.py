@@ -16,11 +16,13 @@ from typing import Any
 
 import jinja2
 
+from site_builder.embed import OEMBED, oembed_json
 from site_builder.errors import ContentError, Problem, closest
-from site_builder.feeds import OEMBED, feed_files, oembed_json, page_meta
+from site_builder.feeds import feed_files
 from site_builder.markup import MarkdownConverter, MarkdownRenderer
 from site_builder.mdengine import ConversionError
 from site_builder.pagekinds import BUILTIN_PLAN
+from site_builder.pagemeta import page_meta
 from site_builder.pages import PagePlan, PageSpec
 from site_builder.site import Site
 from site_builder.timelinejs import TIMELINE_JSON, ExportWords, home_markdown, timeline_json

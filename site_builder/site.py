@@ -29,7 +29,8 @@ from site_builder.model import (
     Update,
 )
 from site_builder.periods import GROUPING_STEPS, Period, Step, grouping_step
-from site_builder.quotes import EXACT_MATCH_LIMIT, SourceIndex, encode_term
+from site_builder.quotes import SourceIndex
+from site_builder.textfragments import EXACT_MATCH_LIMIT, encode_term
 from site_builder.timelineparts import (
     CITATION_BYTES,
     CORRECTION_BYTES,

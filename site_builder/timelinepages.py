@@ -12,7 +12,7 @@ from typing import Any
 import markupsafe
 
 from site_builder.datefmt import DateFormatter
-from site_builder.feeds import OEMBED, embed_child_script, embed_code
+from site_builder.embed import OEMBED, embed_child_script, embed_code
 from site_builder.model import Event
 from site_builder.pages import Deferred, PageSpec
 from site_builder.site import Site
@@ -63,7 +63,7 @@ def timeline_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
 def embed_specs(site: Site, views: ViewBuilder) -> Iterator[PageSpec]:
     """The timeline page as another site embeds it (an iframe): the same chart and list (or
     periods), without the site's header, menu and footer, not indexed by search engines except
-    inside the page that embeds it, sizing its frame to its height (feeds.embed_child_script)."""
+    inside the page that embeds it, sizing its frame to its height (embed.embed_child_script)."""
     title, description, context = _main_page(site, views)
     extra = {
         "timeline_url": views.urls.url(TIMELINE),

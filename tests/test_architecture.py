@@ -11,8 +11,8 @@ PACKAGE = ROOT / "site_builder"
 # Each module may import only modules of a lower layer (STYLE.md's module map).
 LAYERS = [
     {"errors"},
-    {"dates", "urls", "quotes"},
-    {"clock", "periods", "cldr", "insets"},
+    {"dates", "urls", "textfragments"},
+    {"clock", "periods", "cldr", "insets", "quotes"},
     {"dateparse"},
     {"i18n"},
     {"labels", "datefmt"},
@@ -25,6 +25,7 @@ LAYERS = [
     {"readfile", "yamlproblems"},
     {"yamlpos"},
     {"recordproblems"},
+    {"renames"},
     {"records"},
     {"references"},
     {"datechecks", "factchecks"},
@@ -32,7 +33,8 @@ LAYERS = [
     {"textwidth", "chartdata"},
     {"chartaxis"},
     {"chartlanes"},
-    {"chart", "feeds", "links", "media", "timelinejs", "viewdata", "viewwords"},
+    {"chart", "pagemeta", "embed", "links", "media", "timelinejs", "viewdata", "viewwords"},
+    {"feeds"},
     {"views", "weight"},
     {"timelineview"},
     {"pages"},
@@ -48,6 +50,8 @@ LAYERS = [
     {"watch", "gitrepo"},
     {"gitpush", "previewhttp"},
     {"serve", "deploy", "scaffold", "importers"},
+    {"reports"},
+    {"commands"},
     {"cli"},
     {"__main__"},
 ]
@@ -101,6 +105,32 @@ def test_imports_flow_one_way() -> None:
                 f"{path.name} imports {imported}: imports must flow "
                 "errors <- model <- content/validate <- render <- output <- build <- serve <- cli"
             )
+
+
+# The edge: the commands print their summaries, the command line its errors and sets the exit
+# status. Everything else raises or logs (STYLE.md: only the edge prints or exits).
+PRINTING_MODULES = {"cli", "commands"}
+
+
+def test_only_the_command_line_prints_or_exits() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if module_of(path) in PRINTING_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                assert name not in {"print", "sys.exit", "exit", "os._exit"}, (
+                    f"{path.relative_to(ROOT)}:{node.lineno} calls {name}: only "
+                    f"{', '.join(sorted(PRINTING_MODULES))} print or exit"
+                )
+            elif isinstance(node, ast.Attribute) and ast.unparse(node) in {
+                "sys.stdout",
+                "sys.stderr",
+            }:
+                raise AssertionError(
+                    f"{path.relative_to(ROOT)}:{node.lineno} uses {ast.unparse(node)}: only "
+                    f"{', '.join(sorted(PRINTING_MODULES))} print"
+                )
 
 
 # The model: its field types, its records, the site's settings, the timeline's order and pages,

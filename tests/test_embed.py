@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, run_cli, static_server
 
-from site_builder.feeds import EMBED_HEIGHT
+from site_builder.embed import EMBED_HEIGHT
 
 CONTENT = FIXTURES / "spans-eras"
 PYM = FIXTURES / "pym" / "pym.v1.min.js"

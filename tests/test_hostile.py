@@ -32,7 +32,7 @@ from conftest import run_cli
 from quality import page_urls
 from scratch import write_site
 
-from site_builder.feeds import embed_child_script
+from site_builder.embed import embed_child_script
 from site_builder.mdengine import DEFAULT_EXTENSIONS
 from site_builder.render import make_environment, template_dirs, theme_dir
 

@@ -12,16 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder.quotes import (
-    EXACT_MATCH_LIMIT,
-    SourceIndex,
-    TextDirective,
-    directive_without_text,
-    encode_term,
-    normalise,
-    quote_link,
-    with_fragment,
-)
+from site_builder.quotes import SourceIndex, directive_without_text, normalise, quote_link
+from site_builder.textfragments import EXACT_MATCH_LIMIT, TextDirective, encode_term, with_fragment
 
 
 def parse_directive(value: str) -> TextDirective | None:
@@ -161,7 +153,7 @@ REPORT = (
 
 
 def browser_matches(text: str, directive: TextDirective) -> list[tuple[int, str]]:
-    """What a browser would highlight, read independently of quotes.py: case-insensitive, on
+    """What a browser would highlight, read independently of textfragments.py: case-insensitive, on
     word boundaries, with white space allowed between the context terms and the match."""
 
     def term(words: str) -> str:

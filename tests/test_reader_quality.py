@@ -17,7 +17,7 @@ import pytest
 from conftest import static_server
 from quality import WEIGHT_LIMIT, axe_violations, page_urls, page_weight, vnu_errors
 
-from site_builder.feeds import embed_child_script
+from site_builder.embed import embed_child_script
 
 # (width, colour scheme): phone and desktop, light and dark.
 VIEWS = [(375, "light"), (375, "dark"), (1280, "light"), (1280, "dark")]

@@ -18,7 +18,7 @@ from conftest import run_cli
 from scratch import load, problems_of, write_site
 
 from site_builder.build import BuildOptions, build_site, load_site
-from site_builder.cli import ProgressLine
+from site_builder.commands import ProgressLine
 from site_builder.errors import ContentError
 from site_builder.links import check_folder
 

@@ -45,6 +45,7 @@ METHODS = [
     ("pagekinds.py", "python"),
     ("timelinepages.py", "python"),
     ("render.py", "python"),
+    ("pagemeta.py", "python"),
     ("feeds.py", "python"),
     ("i18n.py", "python"),
     ("datefmt.py", "python"),
