@@ -243,7 +243,8 @@ def run_import(args: argparse.Namespace) -> int:
     from site_builder.dates import DateSyntaxError
     from site_builder.fieldtypes import is_slug, suggest_slug
     from site_builder.importers.files import left_beside, write_content
-    from site_builder.importers.timelinejs import MAX_SOURCE_BYTES, ImportOptions, import_timeline
+    from site_builder.importers.slides import MAX_SOURCE_BYTES, ImportOptions
+    from site_builder.importers.timelinejs import import_timeline
     from site_builder.readfile import decode_text, read_bytes
 
     started = time.perf_counter()

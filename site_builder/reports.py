@@ -14,7 +14,7 @@ from site_builder.errors import count_of
 
 if TYPE_CHECKING:
     from site_builder.factchecks import SourceQuotes, ToVerify
-    from site_builder.importers.timelinejs import Imported as ImportResult
+    from site_builder.importers.slides import Imported as ImportResult
 
 
 def describe_to_verify(facts: Sequence[ToVerify]) -> list[str]:

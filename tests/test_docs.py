@@ -77,7 +77,7 @@ def test_the_default_markdown_extensions_are_the_documented_ones() -> None:
 def test_the_timelinejs_page_names_the_real_headers_and_numbers() -> None:
     """docs/timelinejs.md lists the sheet headers the importer reads and the embed's numbers."""
     from site_builder.embed import EMBED_HEIGHT, PYM_DELIMITER
-    from site_builder.importers.timelinejs import OLD_TEMPLATE, TEMPLATE
+    from site_builder.importers.slides import OLD_TEMPLATE, TEMPLATE
 
     text = " ".join((ROOT / "docs" / "timelinejs.md").read_text(encoding="utf-8").split())
     current = text[text.index("- the template: ") : text.index("(in any position)")]
