@@ -20,7 +20,8 @@ from conftest import FIXTURES, run_cli
 
 from site_builder.dateparse import parse_date
 from site_builder.errors import ContentError
-from site_builder.importers.html import html_to_markdown, html_to_text
+from site_builder.importers.html import html_to_markdown
+from site_builder.importers.htmltree import html_to_text
 from site_builder.importers.slides import Imported, ImportOptions
 from site_builder.importers.timelinejs import import_timeline
 from site_builder.markup import MarkdownConverter

@@ -6,12 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from site_builder.importers.html import (
-    SCRIPT_ELEMENT,
-    Converted,
-    html_to_markdown,
-    html_to_text,
-)
+from site_builder.importers.html import html_to_markdown
+from site_builder.importers.htmltree import SCRIPT_ELEMENT, Converted, html_to_text
 from site_builder.importers.slides import _MAX_ID, Note, Slide, _Problems
 
 

@@ -6,11 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from site_builder.importers.fields import _escape_plain, _markdown, _plain, _report, _shorten
-from site_builder.importers.html import (
-    Converted,
-    html_to_text,
-    url_scheme,
-)
+from site_builder.importers.htmltree import Converted, html_to_text, url_scheme
 from site_builder.importers.slides import Note, Slide, _Problems
 from site_builder.timelinejs import media_type
 

@@ -37,9 +37,7 @@ from site_builder.importers.fields import (
     _shorten,
     _title_leftovers,
 )
-from site_builder.importers.html import (
-    html_to_text,
-)
+from site_builder.importers.htmltree import html_to_text
 from site_builder.importers.jsonfile import read_json
 from site_builder.importers.mediaitems import _media
 from site_builder.importers.sheet import read_sheet
